@@ -1,0 +1,39 @@
+package org.contssl.lists;
+
+/**
+ * Optional rewrite applied to every record when it is read. The reference's loader replaced every {@code .jpg} by
+ * {@code -256p.jpg} (its downloader saved short-side-256 copies under that name, ORIGINAL_SYSTEM.md §14 D3); contssl
+ * keeps it available for the reference's own lists but off by default.
+ */
+public enum PathRewrite {
+    NONE("none"),
+    JPG_TO_256P("jpg-to-256p");
+
+    private final String id;
+
+    PathRewrite(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String apply(String path) {
+        // Like Python's str.replace: every occurrence, case-sensitive (".JPEG" stays untouched, as in the reference).
+        return this == JPG_TO_256P ? path.replace(".jpg", "-256p.jpg") : path;
+    }
+
+    public static PathRewrite parse(String id) {
+        if (id == null || id.isEmpty()) {
+            return NONE;
+        }
+        for (PathRewrite r : values()) {
+            if (r.id.equalsIgnoreCase(id) || r.name().equalsIgnoreCase(id)) {
+                return r;
+            }
+        }
+        throw new ListFormatException(ListFormatException.Problem.BAD_OPTION, null, -1,
+                "unknown path rewrite '" + id + "'", "use one of: none, jpg-to-256p");
+    }
+}
