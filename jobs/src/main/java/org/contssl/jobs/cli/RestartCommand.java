@@ -1,0 +1,25 @@
+package org.contssl.jobs.cli;
+
+import java.util.concurrent.Callable;
+import org.contssl.jobs.launch.PipelineLauncher;
+import org.contssl.steps.workdir.Workdir;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "restart", mixinStandardHelpOptions = true,
+        description = {"Resume the last FAILED or crashed run of a workdir from the failed step.",
+                "After a kill -9 the run is left STARTED; restart recovers it (the workdir lock proves no live"
+                        + " process owns it) and pretraining continues from its last valid checkpoint."},
+        footer = {"", ExitCodes.HELP})
+public class RestartCommand implements Callable<Integer> {
+
+    @Option(names = "--workdir", required = true)
+    String workdir;
+
+    @Override
+    public Integer call() {
+        Workdir dir = Workdir.of(workdir);
+        Logs.attach(dir);
+        return Console.report(PipelineLauncher.restart(dir));
+    }
+}

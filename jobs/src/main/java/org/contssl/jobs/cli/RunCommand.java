@@ -1,0 +1,38 @@
+package org.contssl.jobs.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.contssl.jobs.launch.Outcome;
+import org.contssl.jobs.launch.PipelineLauncher;
+import org.contssl.steps.config.ConfigLoader;
+import org.contssl.steps.config.ResolvedConfig;
+import org.contssl.steps.workdir.Workdir;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Launch the pipeline (lists -> subsample -> pretrain -> probe -> report) in a workdir.",
+        footer = {"", "Overrides use the reference's Hydra key names, e.g.:",
+                "  model.buffer_type=minred model.buff_siz=2048 model.num_updates=4 optim.lr=0.05",
+                "", ExitCodes.HELP})
+public class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--workdir", required = true, description = "Experiment directory (created if missing).")
+    String workdir;
+
+    @Option(names = "--preset", description = "Preset name (${COMPLETION-CANDIDATES}) or a .yaml file; default: demo.")
+    String preset;
+
+    @Parameters(paramLabel = "key=value", arity = "0..*", description = "Config overrides.")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        ResolvedConfig config = ConfigLoader.load(preset, overrides);
+        Workdir dir = Workdir.of(workdir);
+        Logs.attach(dir);
+        return Console.report(PipelineLauncher.run(dir, config));
+    }
+}

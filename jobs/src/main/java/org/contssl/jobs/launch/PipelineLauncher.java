@@ -1,0 +1,165 @@
+package org.contssl.jobs.launch;
+
+import java.nio.file.Files;
+import java.util.Optional;
+import org.contssl.jobs.cli.ExitCodes;
+import org.contssl.jobs.config.JobsContext;
+import org.contssl.jobs.pipeline.PipelineJobConfiguration;
+import org.contssl.jobs.status.StatusSnapshots;
+import org.contssl.steps.config.ConfigLoader;
+import org.contssl.steps.config.ResolvedConfig;
+import org.contssl.steps.failure.FailureReasonListener;
+import org.contssl.steps.outputs.JobOutputs;
+import org.contssl.steps.workdir.Workdir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+
+/**
+ * Starts and restarts the pipeline of one workdir. The workdir lock guarantees that at most one live
+ * process works on an experiment; a STARTED execution found while we hold the lock is therefore the
+ * remnant of a crash (kill -9, power loss) and is recovered before the restart.
+ */
+public final class PipelineLauncher {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelineLauncher.class);
+
+    private PipelineLauncher() {
+    }
+
+    /** Identifying parameters of the pipeline: one job instance per (workdir, experiment). */
+    static JobParameters parameters(Workdir workdir, ResolvedConfig config) {
+        return new JobParametersBuilder()
+                .addString("workdir", workdir.root().toString())
+                .addString("config.hash", config.hash())
+                .toJobParameters();
+    }
+
+    public static Outcome run(Workdir workdir, ResolvedConfig config) {
+        Optional<WorkdirLock> lock = WorkdirLock.tryAcquire(workdir.lockFile());
+        if (lock.isEmpty()) {
+            return locked(workdir);
+        }
+        try (WorkdirLock held = lock.get()) {
+            if (Files.exists(workdir.resolvedConfig())) {
+                ResolvedConfig previous = ConfigLoader.read(workdir.resolvedConfig());
+                if (!previous.hash().equals(config.hash())) {
+                    return new Outcome(ExitCodes.USAGE, "workdir " + workdir.root() + " holds another experiment"
+                            + " (config " + previous.hash() + ", this one is " + config.hash()
+                            + "): use a new --workdir, or `restart --workdir " + workdir.root() + "` to resume it");
+                }
+            }
+            ConfigLoader.write(config, workdir.resolvedConfig());
+            try (AnnotationConfigApplicationContext context = JobsContext.pipeline(workdir, config)) {
+                JobRepository repository = context.getBean(JobRepository.class);
+                JobParameters params = parameters(workdir, config);
+                JobExecution last = repository.getLastJobExecution(PipelineJobConfiguration.PIPELINE, params);
+                if (last != null) {
+                    if (last.getStatus() == BatchStatus.COMPLETED) {
+                        return alreadyComplete(workdir, last);
+                    }
+                    return new Outcome(ExitCodes.USAGE, "this experiment already ran in " + workdir.root()
+                            + " and did not finish (" + last.getStatus() + "): resume it with `./run.sh restart"
+                            + " --workdir " + workdir.root() + "`");
+                }
+                return launch(context, workdir, params);
+            }
+        }
+    }
+
+    public static Outcome restart(Workdir workdir) {
+        if (!Files.exists(workdir.resolvedConfig())) {
+            return new Outcome(ExitCodes.USAGE, "nothing to restart in " + workdir.root()
+                    + ": no experiment was started there (use `./run.sh run --workdir " + workdir.root() + "`)");
+        }
+        Optional<WorkdirLock> lock = WorkdirLock.tryAcquire(workdir.lockFile());
+        if (lock.isEmpty()) {
+            return locked(workdir);
+        }
+        try (WorkdirLock held = lock.get()) {
+            ResolvedConfig config = ConfigLoader.read(workdir.resolvedConfig());
+            try (AnnotationConfigApplicationContext context = JobsContext.pipeline(workdir, config)) {
+                JobRepository repository = context.getBean(JobRepository.class);
+                JobParameters params = parameters(workdir, config);
+                JobExecution last = repository.getLastJobExecution(PipelineJobConfiguration.PIPELINE, params);
+                if (last == null) {
+                    return new Outcome(ExitCodes.USAGE, "nothing to restart in " + workdir.root()
+                            + ": the pipeline never started (use `./run.sh run --workdir " + workdir.root() + "`)");
+                }
+                if (last.getStatus() == BatchStatus.COMPLETED) {
+                    return alreadyComplete(workdir, last);
+                }
+                int recovered = recoverStale(repository, context.getBean(JobOperator.class));
+                if (recovered > 0) {
+                    log.info("recovered {} execution(s) left STARTED by a process that died", recovered);
+                }
+                return launch(context, workdir, params);
+            }
+        }
+    }
+
+    /** Marks every execution still flagged as running FAILED: safe because we hold the workdir lock. */
+    static int recoverStale(JobRepository repository, JobOperator operator) {
+        int count = 0;
+        for (String name : repository.getJobNames()) {
+            for (JobExecution running : repository.findRunningJobExecutions(name)) {
+                operator.recover(running);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static Outcome launch(AnnotationConfigApplicationContext context, Workdir workdir, JobParameters params) {
+        JobOperator operator = context.getBean(JobOperator.class);
+        Job pipeline = context.getBean("pipelineJob", Job.class);
+        JobRepository repository = context.getBean(JobRepository.class);
+        try (StatusSnapshots snapshots = StatusSnapshots.start(repository, workdir)) {
+            JobExecution execution = operator.start(pipeline, params);
+            snapshots.writeNow();
+            return outcome(workdir, execution);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the pipeline: " + e.getMessage(), e);
+        }
+    }
+
+    private static Outcome outcome(Workdir workdir, JobExecution execution) {
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            return new Outcome(ExitCodes.OK, "pipeline COMPLETED; report: " + reportPath(workdir, execution));
+        }
+        String reason = null;
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStatus().isUnsuccessful() && step.getExecutionContext().containsKey(FailureReasonListener.KEY)) {
+                reason = step.getExecutionContext().getString(FailureReasonListener.KEY);
+            }
+        }
+        return new Outcome(ExitCodes.JOB_FAILED, "pipeline " + execution.getStatus() + ": "
+                + (reason == null ? execution.getExitStatus().getExitDescription().lines().findFirst().orElse("")
+                : reason) + " (details: ./run.sh status --workdir " + workdir.root() + "; resume: ./run.sh restart"
+                + " --workdir " + workdir.root() + ")");
+    }
+
+    private static String reportPath(Workdir workdir, JobExecution execution) {
+        Object report = execution.getExecutionContext().get(JobOutputs.REPORT);
+        return report != null ? report.toString() : workdir.reportsDir().resolve("report.html").toString();
+    }
+
+    private static Outcome alreadyComplete(Workdir workdir, JobExecution last) {
+        return new Outcome(ExitCodes.ALREADY_COMPLETE, "this experiment already COMPLETED in " + workdir.root()
+                + "; report: " + reportPath(workdir, last) + " (use a new --workdir to run again)");
+    }
+
+    private static Outcome locked(Workdir workdir) {
+        return new Outcome(ExitCodes.LOCKED, "workdir " + workdir.root() + " is in use by process "
+                + WorkdirLock.holder(workdir.lockFile()) + " (a run is still going): wait for it, follow it with"
+                + " `./run.sh status --workdir " + workdir.root() + "`, or use another --workdir");
+    }
+}

@@ -1,0 +1,231 @@
+package org.contssl.steps.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Binds a preset (YAML on the classpath under {@code presets/} or a file) plus Hydra-style
+ * {@code key=value} overrides into a {@link RunConfig}. Only keys the preset defines exist:
+ * an override of any other key is an error naming it.
+ */
+public final class ConfigLoader {
+
+    public static final String DEFAULT_PRESET = "demo";
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+    private ConfigLoader() {
+    }
+
+    public static ResolvedConfig load(String preset, List<String> overrides) {
+        ObjectNode tree = readPreset(preset == null ? DEFAULT_PRESET : preset);
+        for (String override : overrides) {
+            apply(tree, override);
+        }
+        return bind(tree);
+    }
+
+    /** Reads a resolved config saved in a workdir (no overrides: it is already complete). */
+    public static ResolvedConfig read(Path file) {
+        try {
+            JsonNode tree = YAML.readTree(file.toFile());
+            if (!(tree instanceof ObjectNode object)) {
+                throw new ConfigException(file + " is not a configuration (expected a YAML mapping)");
+            }
+            return bind(object);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    public static void write(ResolvedConfig config, Path file) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, YAML.writeValueAsString(config.tree()), StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    public static String toYaml(ResolvedConfig config) {
+        try {
+            return YAML.writeValueAsString(config.tree());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode readPreset(String preset) {
+        try {
+            Path file = Path.of(preset);
+            if (preset.endsWith(".yaml") || preset.endsWith(".yml")) {
+                if (!Files.isRegularFile(file)) {
+                    throw new ConfigException("preset file " + preset + " does not exist");
+                }
+                return (ObjectNode) YAML.readTree(file.toFile());
+            }
+            try (InputStream in = ConfigLoader.class.getResourceAsStream("/presets/" + preset + ".yaml")) {
+                if (in == null) {
+                    throw new ConfigException("unknown preset '" + preset + "': use one of " + presetNames()
+                            + " or a path to a .yaml file");
+                }
+                return (ObjectNode) YAML.readTree(in);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot read preset " + preset + ": " + e.getMessage());
+        }
+    }
+
+    /** Names of the presets shipped in the jar. */
+    public static List<String> presetNames() {
+        return List.of("demo");
+    }
+
+    static void apply(ObjectNode tree, String override) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) {
+            throw new ConfigException("override '" + override + "' is not key=value (e.g. model.buff_siz=4096)");
+        }
+        String key = override.substring(0, eq).trim();
+        String raw = override.substring(eq + 1).trim();
+        String[] parts = key.split("\\.");
+        ObjectNode parent = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = parent.get(parts[i]);
+            if (!(child instanceof ObjectNode object)) {
+                throw unknownKey(key, parent, String.join(".", List.of(parts).subList(0, i)));
+            }
+            parent = object;
+        }
+        String leaf = parts[parts.length - 1];
+        JsonNode old = parent.get(leaf);
+        if (old == null) {
+            throw unknownKey(key, parent, String.join(".", List.of(parts).subList(0, parts.length - 1)));
+        }
+        if (old.isObject()) {
+            throw new ConfigException("'" + key + "' is a group, not a value: set one of its keys "
+                    + keysOf((ObjectNode) old, key));
+        }
+        parent.set(leaf, convert(key, raw, old));
+    }
+
+    private static JsonNode convert(String key, String raw, JsonNode old) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        try {
+            if (old.isArray()) {
+                String body = raw.startsWith("[") && raw.endsWith("]") ? raw.substring(1, raw.length() - 1) : raw;
+                ArrayNode array = f.arrayNode();
+                for (String item : body.split(",")) {
+                    if (!item.isBlank()) {
+                        array.add(Double.parseDouble(item.trim()));
+                    }
+                }
+                return array;
+            }
+            if (old.isBoolean()) {
+                if (!raw.equals("true") && !raw.equals("false")) {
+                    throw new NumberFormatException();
+                }
+                return f.booleanNode(Boolean.parseBoolean(raw));
+            }
+            if (old.isIntegralNumber()) {
+                return f.numberNode(Long.parseLong(raw));
+            }
+            if (old.isNumber()) {
+                return f.numberNode(Double.parseDouble(raw));
+            }
+            return f.textNode(raw);
+        } catch (NumberFormatException e) {
+            String type = old.isArray() ? "a list of numbers" : old.isBoolean() ? "true or false"
+                    : old.isIntegralNumber() ? "an integer" : "a number";
+            throw new ConfigException("invalid " + key + "=" + raw + ": expected " + type);
+        }
+    }
+
+    private static ConfigException unknownKey(String key, ObjectNode parent, String prefix) {
+        return new ConfigException("unknown config key '" + key + "'; known keys" + (prefix.isEmpty() ? "" : " under "
+                + prefix) + ": " + keysOf(parent, prefix));
+    }
+
+    private static String keysOf(ObjectNode node, String prefix) {
+        StringBuilder out = new StringBuilder();
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            out.append(out.length() == 0 ? "" : ", ").append(prefix.isEmpty() ? "" : prefix + ".").append(names.next());
+        }
+        return out.toString();
+    }
+
+    private static ResolvedConfig bind(ObjectNode tree) {
+        RunConfig config;
+        try {
+            config = MAPPER.treeToValue(tree, RunConfig.class);
+        } catch (JsonMappingException e) {
+            String path = e.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            throw new ConfigException("invalid configuration at '" + path + "': " + e.getOriginalMessage()
+                    .split("\n")[0]);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("invalid configuration: " + e.getOriginalMessage());
+        }
+        ConfigValidator.validate(config);
+        return new ResolvedConfig(config, tree, hash(tree));
+    }
+
+    /** SHA-256 over the canonical (key-sorted) JSON of the tree; 16 hex digits are plenty to tell runs apart. */
+    static String hash(JsonNode tree) {
+        try {
+            Object canonical = MAPPER.convertValue(tree, Object.class);
+            byte[] json = MAPPER.writeValueAsBytes(sortKeys(canonical));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 16);
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object sortKeys(Object node) {
+        if (node instanceof Map<?, ?> map) {
+            Map<String, Object> sorted = new TreeMap<>();
+            ((Map<String, Object>) map).forEach((k, v) -> sorted.put(k, sortKeys(v)));
+            return sorted;
+        }
+        if (node instanceof List<?> list) {
+            return list.stream().map(ConfigLoader::sortKeys).toList();
+        }
+        return node;
+    }
+}

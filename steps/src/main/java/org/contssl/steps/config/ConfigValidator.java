@@ -1,0 +1,140 @@
+package org.contssl.steps.config;
+
+import java.util.List;
+import java.util.Set;
+
+/** Range and vocabulary checks; each failure names the key, the bad value and what is allowed. */
+final class ConfigValidator {
+
+    private static final Set<String> SOURCES = Set.of("fashion-mnist", "mnist");
+    private static final Set<String> STREAMS = Set.of("iid", "ordered", "sequential", "domains");
+    private static final Set<String> BACKBONES = Set.of("conv4", "resnet18", "resnet50");
+    private static final Set<String> BUFFERS = Set.of("none", "fifo", "simple", "minred", "reservoir");
+    private static final Set<String> SCHEDULES = Set.of("cos", "constant");
+    private static final Set<String> ORDERS = Set.of("0123", "0312", "3120");
+
+    private ConfigValidator() {
+    }
+
+    static void validate(RunConfig c) {
+        RunConfig.Data d = c.data();
+        if (!SOURCES.contains(d.source()) && !d.source().startsWith("folder:")) {
+            fail("data.source", d.source(), "fashion-mnist, mnist or folder:DIR");
+        }
+        oneOf("data.stream", d.stream(), STREAMS);
+        if ("domains".equals(d.stream())) {
+            oneOf("data.order", d.order(), ORDERS);
+        }
+        atLeast("data.num_files", d.numFiles(), 0);
+        atLeast("data.subsample", d.subsample(), 1);
+        atLeast("data.clip_length", d.clipLength(), 1);
+        atLeast("data.record_width", d.recordWidth(), 8);
+        atLeast("data.insize", d.insize(), 8);
+        if (d.channels() != 1 && d.channels() != 3) {
+            fail("data.channels", String.valueOf(d.channels()), "1 or 3");
+        }
+        atLeast("data.probe_train_size", d.probeTrainSize(), 10);
+        fraction("data.skip_limit", d.skipLimit());
+        atLeast("data.max_image_pixels", d.maxImagePixels(), 64);
+
+        RunConfig.Model m = c.model();
+        oneOf("model.backbone", m.backbone(), BACKBONES);
+        oneOf("model.buffer_type", m.bufferType(), BUFFERS);
+        atLeast("model.num_updates", m.numUpdates(), 1);
+        atLeast("model.buffer_shards", m.bufferShards(), 1);
+        if (m.buffered()) {
+            atLeast("model.buff_siz", m.buffSiz(), c.optim().batchSize());
+            if (m.buffSiz() % m.bufferShards() != 0) {
+                throw new ConfigException("model.buff_siz=" + m.buffSiz() + " must be divisible by model.buffer_shards="
+                        + m.bufferShards());
+            }
+            if (c.optim().epochs() != 1) {
+                throw new ConfigException("optim.epochs=" + c.optim().epochs()
+                        + " applies to model.buffer_type=none only: buffered runs are single-pass (use model.num_updates)");
+            }
+        }
+
+        RunConfig.Optim o = c.optim();
+        atLeast("optim.epochs", o.epochs(), 1);
+        atLeast("optim.batch_size", o.batchSize(), 2);
+        if (o.batchSize() % m.bufferShards() != 0) {
+            throw new ConfigException("optim.batch_size=" + o.batchSize() + " must be divisible by model.buffer_shards="
+                    + m.bufferShards());
+        }
+        positive("optim.lr", o.lr());
+        fraction("optim.momentum", o.momentum());
+        atLeast("optim.weight_decay", o.weightDecay(), 0);
+        oneOf("optim.lr_schedule", o.lrSchedule(), SCHEDULES);
+
+        RunConfig.Augment a = c.augment();
+        fraction("augment.crop_scale_min", a.cropScaleMin());
+        fraction("augment.jitter_p", a.jitterP());
+        fraction("augment.grayscale_p", a.grayscaleP());
+        fraction("augment.blur_p", a.blurP());
+        fraction("augment.flip_p", a.flipP());
+        positive("augment.blur_sigma_min", a.blurSigmaMin());
+        if (a.blurSigmaMax() < a.blurSigmaMin()) {
+            fail("augment.blur_sigma_max", String.valueOf(a.blurSigmaMax()), "a value >= augment.blur_sigma_min");
+        }
+
+        double saveFreq = c.logging().saveFreq();
+        if (!(saveFreq > 0 && saveFreq <= 1)) {
+            fail("logging.save_freq", String.valueOf(saveFreq), "a fraction in (0, 1]");
+        }
+        atLeast("logging.print_freq", c.logging().printFreq(), 1);
+
+        List<Double> progress = c.eval().progress();
+        if (progress == null || progress.isEmpty()) {
+            fail("eval.progress", "[]", "a non-empty list of fractions in (0, 1]");
+        }
+        for (double p : progress) {
+            if (!(p > 0 && p <= 1)) {
+                fail("eval.progress", String.valueOf(p), "fractions in (0, 1]");
+            }
+        }
+        atLeast("eval.knn_k", c.eval().knnK(), 1);
+        for (var e : c.lincls().entrySet()) {
+            String k = "lincls." + e.getKey() + ".optim";
+            atLeast(k + ".epochs", e.getValue().optim().epochs(), 1);
+            positive(k + ".lr", e.getValue().optim().lr());
+            atLeast(k + ".batch_size", e.getValue().optim().batchSize(), 1);
+        }
+
+        RunConfig.Environment env = c.environment();
+        atLeast("environment.threads", env.threads(), 1);
+        atLeast("environment.workers", env.workers(), 1);
+        atLeast("environment.loader_threads", env.loaderThreads(), 1);
+    }
+
+    private static void oneOf(String key, String value, Set<String> allowed) {
+        if (!allowed.contains(value)) {
+            fail(key, value, String.join(", ", allowed.stream().sorted().toList()));
+        }
+    }
+
+    private static void atLeast(String key, double value, double min) {
+        if (value < min) {
+            fail(key, trim(value), "a value >= " + trim(min));
+        }
+    }
+
+    private static void positive(String key, double value) {
+        if (!(value > 0)) {
+            fail(key, trim(value), "a value > 0");
+        }
+    }
+
+    private static void fraction(String key, double value) {
+        if (!(value >= 0 && value <= 1)) {
+            fail(key, trim(value), "a fraction in [0, 1]");
+        }
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    private static void fail(String key, String value, String allowed) {
+        throw new ConfigException("invalid " + key + "=" + value + ": expected " + allowed);
+    }
+}

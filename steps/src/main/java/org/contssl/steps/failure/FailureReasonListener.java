@@ -1,0 +1,25 @@
+package org.contssl.steps.failure;
+
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+
+/**
+ * Records the one-line reason of a failed step in its execution context ({@code failure.reason}) and exit
+ * description, so `status` and the CLI can show it from the database after the process is gone.
+ */
+public class FailureReasonListener implements StepExecutionListener {
+
+    public static final String KEY = "failure.reason";
+
+    @Override
+    public ExitStatus afterStep(StepExecution stepExecution) {
+        if (stepExecution.getFailureExceptions().isEmpty()) {
+            return null;
+        }
+        Throwable first = stepExecution.getFailureExceptions().get(0);
+        String reason = FailureReason.of(first);
+        stepExecution.getExecutionContext().putString(KEY, reason);
+        return new ExitStatus(ExitStatus.FAILED.getExitCode(), reason);
+    }
+}

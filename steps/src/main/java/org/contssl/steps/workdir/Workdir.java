@@ -1,0 +1,89 @@
+package org.contssl.steps.workdir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One experiment = one workdir. Every path a job reads or writes is named here, so the layout in
+ * DESIGN.md and the code tell the same story.
+ */
+public record Workdir(Path root) {
+
+    public Workdir {
+        root = root.toAbsolutePath().normalize();
+    }
+
+    public static Workdir of(String path) {
+        return new Workdir(Path.of(path));
+    }
+
+    /** H2 file database of the JobRepository (H2 appends {@code .mv.db}). */
+    public Path databaseFile() {
+        return root.resolve("jobs.mv.db");
+    }
+
+    public String jdbcUrl() {
+        // File mode only: never a TCP server or web console. AUTO_SERVER stays off so a second process cannot
+        // attach while a run holds the workdir lock.
+        return "jdbc:h2:file:" + root.resolve("jobs") + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    public Path lockFile() {
+        return root.resolve("lock");
+    }
+
+    public Path resolvedConfig() {
+        return root.resolve("config.resolved.yaml");
+    }
+
+    /** Exported source images (PNG class folders), shared by every list of this workdir. */
+    public Path dataDir() {
+        return root.resolve("data");
+    }
+
+    public Path listsDir() {
+        return root.resolve("lists");
+    }
+
+    public Path bufferDir() {
+        return root.resolve("buffer");
+    }
+
+    public Path checkpointsDir() {
+        return root.resolve("checkpoints");
+    }
+
+    public Path featuresDir() {
+        return root.resolve("features");
+    }
+
+    public Path probesDir() {
+        return root.resolve("probes");
+    }
+
+    public Path metricsCsv() {
+        return root.resolve("metrics.csv");
+    }
+
+    public Path bufferCompositionCsv() {
+        return root.resolve("buffer_composition.csv");
+    }
+
+    public Path skippedCsv() {
+        return root.resolve("skipped.csv");
+    }
+
+    public Path reportsDir() {
+        return root.resolve("reports");
+    }
+
+    public Path create(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+}
