@@ -1,0 +1,413 @@
+package org.contssl.storage.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import net.openhft.chronicle.map.ChronicleMap;
+import org.contssl.storage.BufferPolicy;
+import org.contssl.storage.BufferSpec;
+import org.contssl.storage.BufferStateException;
+
+/**
+ * The durable copy of a buffer: one persisted Chronicle Map {@code replay.cm} keyed by (shard, slot) whose values are
+ * fixed-size little-endian records with a CRC32C, plus three special keys: the spec, one meta record per shard
+ * (counters and generator states) and a journal record that brackets every multi-entry update
+ * ({@code inProgress}), so a file left by a crash in the middle of an update is recognised instead of being used.
+ *
+ * <p>Sidecars: {@code replay.cm.clean} exists only between a clean close and the next open (else the map is opened
+ * with {@code recoverPersistedTo}); {@code replay.cm.length} records the file length so a truncated file is refused
+ * before it is memory-mapped.
+ */
+public final class BufferFile implements AutoCloseable {
+    public static final String MAP_FILE = "replay.cm";
+    static final String CLEAN = "replay.cm.clean";
+    static final String LENGTH = "replay.cm.length";
+    private static final int FORMAT = 1;
+    private static final int KIND_ENTRY = 1, KIND_META = 2, KIND_SPEC = 3, KIND_JOURNAL = 4;
+    private static final long SPEC_KEY = Long.MIN_VALUE, JOURNAL_KEY = Long.MIN_VALUE + 1;
+    private static final int HEADER = 64;
+
+    private final Path dir;
+    private final Path file;
+    private final BufferSpec spec;
+    private final int valueSize;
+    private final ChronicleMap<Long, byte[]> map;
+    private final byte[] scratch;
+    private final ByteBuffer bb;
+    private final CRC32C crc = new CRC32C();
+    private long ops;
+    private long recordedLength = -1;
+    /** The map existed before this open (else it was created empty). */
+    final boolean existed;
+    /** It was opened with crash recovery (no clean-close marker). */
+    final boolean recovered;
+
+    private BufferFile(Path dir, BufferSpec spec, boolean fresh) {
+        this.dir = dir;
+        this.file = dir.resolve(MAP_FILE);
+        this.spec = spec;
+        this.valueSize = Math.max(HEADER + 4 * spec.featureDim(), 128);
+        this.scratch = new byte[valueSize];
+        this.bb = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new BufferStateException("cannot create buffer directory " + dir + ": " + e.getMessage(), e);
+        }
+        if (fresh) {
+            deleteQuietly(file);
+            deleteQuietly(dir.resolve(CLEAN));
+            deleteQuietly(dir.resolve(LENGTH));
+        }
+        existed = Files.exists(file);
+        boolean clean = Files.exists(dir.resolve(CLEAN));
+        recovered = existed && !clean;
+        if (existed) {
+            checkLength();
+        }
+        long entries = (long) spec.capacity() + Math.max(1024, spec.capacity() / 4) + spec.shards() + 8;
+        try {
+            var builder = ChronicleMap.of(Long.class, byte[].class)
+                    .name("contssl-replay-buffer")
+                    .entries(entries)
+                    .maxBloatFactor(4.0)
+                    .constantValueSizeBySample(new byte[valueSize]);
+            File f = file.toFile();
+            map = recovered ? builder.recoverPersistedTo(f, true) : builder.createPersistedTo(f);
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError && !(t instanceof InternalError)) {
+                throw (VirtualMachineError) t;
+            }
+            throw new BufferStateException("buffer file " + file + " cannot be opened (" + oneLine(t)
+                    + "); restart from the previous checkpoint, which restores the buffer from its snapshot", t);
+        }
+        deleteQuietly(dir.resolve(CLEAN));
+        recordLength();
+    }
+
+    /** Opens (creating if absent) the buffer file of {@code dir}; {@code fresh} discards any existing one. */
+    public static BufferFile open(Path dir, BufferSpec spec, boolean fresh) {
+        return new BufferFile(dir, spec, fresh);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    private void checkLength() {
+        Path lf = dir.resolve(LENGTH);
+        try {
+            long actual = Files.size(file);
+            if (Files.exists(lf)) {
+                long expected = Long.parseLong(Files.readString(lf, StandardCharsets.US_ASCII).trim());
+                if (actual < expected) {
+                    throw new BufferStateException("buffer file " + file + " is truncated (" + actual + " of "
+                            + expected + " bytes); restart from the previous checkpoint, which restores the buffer"
+                            + " from its snapshot");
+                }
+            } else if (actual < 4096) {
+                throw new BufferStateException("buffer file " + file + " is truncated (" + actual
+                        + " bytes); restart from the previous checkpoint, which restores the buffer from its snapshot");
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new BufferStateException("buffer file " + file + " cannot be checked (" + oneLine(e)
+                    + "); restart from the previous checkpoint", e);
+        }
+    }
+
+    private void recordLength() {
+        try {
+            long len = Files.size(file);
+            if (len != recordedLength) {
+                Path lf = dir.resolve(LENGTH);
+                Path tmp = dir.resolve(LENGTH + ".tmp");
+                Files.writeString(tmp, Long.toString(len), StandardCharsets.US_ASCII);
+                Files.move(tmp, lf, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                recordedLength = len;
+            }
+        } catch (IOException e) {
+            throw new BufferStateException("cannot record the length of buffer file " + file + ": " + oneLine(e), e);
+        }
+    }
+
+    static String oneLine(Throwable t) {
+        String m = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        m = m.replaceAll("\\s+", " ").trim();
+        return m.length() > 300 ? m.substring(0, 300) + "..." : m;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a stale sidecar that cannot be removed is overwritten or re-checked later
+        }
+    }
+
+    private void seal() {
+        crc.reset();
+        crc.update(scratch, 8, valueSize - 8);
+        bb.putInt(4, (int) crc.getValue());
+    }
+
+    private boolean sealed(byte[] v) {
+        crc.reset();
+        crc.update(v, 8, v.length - 8);
+        ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
+        return b.getInt(4) == (int) crc.getValue();
+    }
+
+    private static long entryKey(int shard, int slot) {
+        return ((long) shard << 32) | (slot & 0xFFFFFFFFL);
+    }
+
+    private static long metaKey(int shard) {
+        return -1L - shard;
+    }
+
+    // ---- writing ----
+
+    /** Starts a multi-record update: a crash before {@link #endUpdate} leaves the file marked torn. */
+    public void beginUpdate() {
+        ops++;
+        putJournal(true);
+    }
+
+    public void endUpdate(Shard[] shards) {
+        for (Shard s : shards) {
+            flush(s);
+            putMeta(s);
+        }
+        putJournal(false);
+        recordLength();
+    }
+
+    private void putJournal(boolean inProgress) {
+        java.util.Arrays.fill(scratch, (byte) 0);
+        bb.putInt(0, KIND_JOURNAL);
+        bb.putInt(8, inProgress ? 1 : 0);
+        bb.putLong(16, ops);
+        seal();
+        map.put(JOURNAL_KEY, scratch.clone());
+    }
+
+    public void putSpec() {
+        java.util.Arrays.fill(scratch, (byte) 0);
+        bb.putInt(0, KIND_SPEC);
+        bb.putInt(8, FORMAT);
+        bb.putInt(12, spec.policy().ordinal());
+        bb.putInt(16, spec.capacity());
+        bb.putInt(20, spec.featureDim());
+        bb.putInt(24, spec.shards());
+        bb.putLong(32, spec.seed());
+        bb.putInt(40, spec.limitNumSeen());
+        seal();
+        map.put(SPEC_KEY, scratch.clone());
+    }
+
+    /** Writes the shard's counters and generator states (one atomic record). */
+    public void putMeta(Shard s) {
+        java.util.Arrays.fill(scratch, (byte) 0);
+        bb.putInt(0, KIND_META);
+        bb.putInt(8, s.shardNo);
+        bb.putLong(16, s.nextSeq);
+        bb.putLong(24, s.itemsSeen);
+        bb.putLong(32, s.chunks);
+        bb.putLong(40, s.sampleRng.state());
+        bb.putLong(48, s.evictRng.state());
+        bb.putInt(56, s.size);
+        seal();
+        map.put(metaKey(s.shardNo), scratch.clone());
+    }
+
+    private void flush(Shard s) {
+        for (int i = 0; i < s.touchedCount; i++) {
+            int slot = s.touchedList[i];
+            long key = entryKey(s.shardNo, slot);
+            if (s.alive[slot]) {
+                encode(s, slot);
+                map.put(key, scratch.clone());
+            } else {
+                map.remove(key);
+            }
+        }
+        s.clearTouched();
+    }
+
+    private void encode(Shard s, int slot) {
+        bb.putInt(0, KIND_ENTRY);
+        bb.putLong(8, s.idx[slot]);
+        bb.putLong(16, s.seq[slot]);
+        bb.putLong(24, s.orderKey[slot]);
+        bb.putLong(32, s.birth[slot]);
+        bb.putInt(40, s.numSeen[slot]);
+        bb.putInt(44, s.label[slot]);
+        bb.put(48, (byte) (s.seen[slot] ? 1 : 0));
+        bb.put(49, (byte) 0);
+        bb.putShort(50, (short) 0);
+        bb.putFloat(52, s.loss[slot]);
+        bb.putFloat(56, s.sim[slot]);
+        bb.putFloat(60, s.nnSim[slot]);
+        int base = slot * s.stride;
+        for (int i = 0; i < s.dim; i++) {
+            bb.putFloat(HEADER + 4 * i, s.feat[base + i]);
+        }
+        for (int o = HEADER + 4 * s.dim; o < valueSize; o++) {
+            scratch[o] = 0;
+        }
+        seal();
+    }
+
+    /** Replaces the whole content by the given shards' state (after a snapshot restore). */
+    public void rewrite(Shard[] shards) {
+        beginUpdate();
+        List<Long> stale = new ArrayList<>();
+        for (Long k : map.keySet()) {
+            if (k >= 0) {
+                stale.add(k);
+            }
+        }
+        for (Long k : stale) {
+            map.remove(k);
+        }
+        for (Shard s : shards) {
+            s.clearTouched();
+            s.touchAll();
+        }
+        putSpec();
+        endUpdate(shards);
+    }
+
+    // ---- reading ----
+
+    /** Whether the map holds no spec yet (a new buffer). */
+    public boolean isEmpty() {
+        return map.get(SPEC_KEY) == null;
+    }
+
+    private String refuse(String what) {
+        return "buffer file " + file + " " + what + "; restart from the previous checkpoint, which restores the buffer"
+                + " from its snapshot";
+    }
+
+    /** Loads the durable state into the shards, checking spec, journal, checksums and counts. */
+    public void load(Shard[] shards) {
+        byte[] sv = map.get(SPEC_KEY);
+        if (sv == null || sv.length != valueSize || !sealed(sv)) {
+            throw new BufferStateException(refuse("has no valid header record (corrupted or not a buffer)"));
+        }
+        ByteBuffer s = ByteBuffer.wrap(sv).order(ByteOrder.LITTLE_ENDIAN);
+        int dimStored = s.getInt(20);
+        if (dimStored != spec.featureDim()) {
+            throw new BufferStateException("buffer file " + file + " holds " + dimStored + "-d features but the"
+                    + " configuration says " + spec.featureDim() + "; use the matching model/feature dimension, or"
+                    + " restart from the previous checkpoint with a fresh buffer directory");
+        }
+        BufferPolicy pol = BufferPolicy.values()[Math.min(s.getInt(12), BufferPolicy.values().length - 1)];
+        if (s.getInt(8) != FORMAT || pol != spec.policy() || s.getInt(16) != spec.capacity()
+                || s.getInt(24) != spec.shards() || s.getLong(32) != spec.seed() || s.getInt(40) != spec.limitNumSeen()) {
+            throw new BufferStateException("buffer file " + file + " was made for another configuration (" + pol
+                    .configName() + ", capacity " + s.getInt(16) + ", shards " + s.getInt(24) + ", seed "
+                    + s.getLong(32) + "); use that configuration or a fresh buffer directory");
+        }
+        byte[] jv = map.get(JOURNAL_KEY);
+        if (jv == null || !sealed(jv)) {
+            throw new BufferStateException(refuse("has no valid journal record (killed while writing it)"));
+        }
+        ByteBuffer j = ByteBuffer.wrap(jv).order(ByteOrder.LITTLE_ENDIAN);
+        if (j.getInt(8) != 0) {
+            throw new BufferStateException(refuse("was left in the middle of update " + j.getLong(16)
+                    + " (the process was killed while writing it)"));
+        }
+        ops = j.getLong(16);
+        int w = shards.length;
+        List<List<int[]>> slotsPerShard = new ArrayList<>();
+        for (int i = 0; i < w; i++) {
+            slotsPerShard.add(new ArrayList<>());
+        }
+        long[][] metas = new long[w][];
+        for (Map.Entry<Long, byte[]> e : map.entrySet()) {
+            long key = e.getKey();
+            byte[] v = e.getValue();
+            if (v.length != valueSize || !sealed(v)) {
+                throw new BufferStateException(refuse("has a corrupted record (key " + key + ")"));
+            }
+            ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
+            int kind = b.getInt(0);
+            if (key >= 0) {
+                int shard = (int) (key >>> 32), slot = (int) key;
+                if (kind != KIND_ENTRY || shard >= w || slot < 0 || slot > (1 << 28)) {
+                    throw new BufferStateException(refuse("has a record with an impossible key " + key));
+                }
+                slotsPerShard.get(shard).add(new int[] {slot});
+                decode(shards[shard], slot, b);
+            } else if (key < 0 && key >= -w) {
+                int shard = (int) (-1 - key);
+                if (kind != KIND_META || b.getInt(8) != shard) {
+                    throw new BufferStateException(refuse("has a corrupted shard record " + shard));
+                }
+                metas[shard] = new long[] {b.getLong(16), b.getLong(24), b.getLong(32), b.getLong(40), b.getLong(48),
+                    b.getInt(56)};
+            }
+        }
+        for (int i = 0; i < w; i++) {
+            if (metas[i] == null) {
+                throw new BufferStateException(refuse("lacks the record of shard " + i));
+            }
+            int count = slotsPerShard.get(i).size();
+            if (count != metas[i][5]) {
+                throw new BufferStateException(refuse("holds " + count + " entries for shard " + i + " but its"
+                        + " counters say " + metas[i][5] + " (records lost)"));
+            }
+            shards[i].adoptLoaded(metas[i][0], metas[i][1], metas[i][2], metas[i][3], metas[i][4]);
+        }
+    }
+
+    private void decode(Shard s, int slot, ByteBuffer b) {
+        s.ensureSlot(slot);
+        s.idx[slot] = b.getLong(8);
+        s.seq[slot] = b.getLong(16);
+        s.orderKey[slot] = b.getLong(24);
+        s.birth[slot] = b.getLong(32);
+        s.numSeen[slot] = b.getInt(40);
+        s.label[slot] = b.getInt(44);
+        s.seen[slot] = b.get(48) != 0;
+        s.loss[slot] = b.getFloat(52);
+        s.sim[slot] = b.getFloat(56);
+        s.nnSim[slot] = b.getFloat(60);
+        s.alive[slot] = true;
+        int base = slot * s.stride;
+        for (int i = 0; i < s.dim; i++) {
+            s.feat[base + i] = b.getFloat(HEADER + 4 * i);
+        }
+    }
+
+    void closeQuietly() {
+        try {
+            map.close();
+        } catch (RuntimeException ignored) {
+            // already failing: the first error is the one reported
+        }
+    }
+
+    @Override
+    public void close() {
+        map.close();
+        try {
+            Files.writeString(dir.resolve(CLEAN), "closed cleanly\n", StandardCharsets.US_ASCII,
+                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new BufferStateException("cannot write the clean-close marker in " + dir + ": " + oneLine(e), e);
+        }
+    }
+}

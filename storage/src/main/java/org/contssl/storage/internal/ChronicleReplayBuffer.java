@@ -1,0 +1,387 @@
+package org.contssl.storage.internal;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.contssl.storage.BufferDiagnostics;
+import org.contssl.storage.BufferPolicy;
+import org.contssl.storage.BufferSpec;
+import org.contssl.storage.BufferStateException;
+import org.contssl.storage.ReplayBuffer;
+
+/** {@link ReplayBuffer} over W {@link Shard}s mirrored into one {@link BufferFile}. */
+public final class ChronicleReplayBuffer implements ReplayBuffer {
+    private static final long MAGIC = 0x4353534C42554631L; // "CSSLBUF1"
+    private static final int VERSION = 1;
+
+    private final BufferSpec spec;
+    private final BufferFile file;
+    private Shard[] shards;
+    private boolean closed;
+
+    private ChronicleReplayBuffer(BufferSpec spec, BufferFile file) {
+        this.spec = spec;
+        this.file = file;
+        this.shards = newShards(spec);
+    }
+
+    private static Shard[] newShards(BufferSpec spec) {
+        Shard[] s = new Shard[spec.shards()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = new Shard(i, spec.policy(), spec.shardCapacity(), spec.featureDim(), spec.seed(),
+                    spec.limitNumSeen());
+        }
+        return s;
+    }
+
+    /** Opens the buffer of {@code dir} (creating it if absent, or discarding an existing one if {@code fresh}). */
+    public static ChronicleReplayBuffer open(BufferSpec spec, Path dir, boolean fresh) {
+        if (spec.policy() == BufferPolicy.NONE) {
+            throw new IllegalArgumentException("model.buffer_type=none has no replay buffer; train on each incoming"
+                    + " chunk directly");
+        }
+        BufferFile f = BufferFile.open(dir, spec, fresh);
+        ChronicleReplayBuffer b = new ChronicleReplayBuffer(spec, f);
+        try {
+            if (f.isEmpty()) {
+                if (f.existed && !fresh && f.recovered) {
+                    // created but killed before its first record: nothing was ever stored, so start it anew
+                }
+                f.putSpec();
+                f.beginUpdate();
+                f.endUpdate(b.shards);
+            } else {
+                f.load(b.shards);
+            }
+        } catch (RuntimeException e) {
+            f.closeQuietly();
+            if (e instanceof BufferStateException) {
+                throw e;
+            }
+            throw new BufferStateException("buffer file " + f.file() + " cannot be read (" + BufferFile.oneLine(e)
+                    + "); restart from the previous checkpoint, which restores the buffer from its snapshot", e);
+        }
+        return b;
+    }
+
+    /** Recreates the buffer of {@code dir} from a snapshot, whatever state the file was left in. */
+    public static ChronicleReplayBuffer restore(BufferSpec spec, Path dir, InputStream snapshot) throws IOException {
+        ChronicleReplayBuffer b = open(spec, dir, true);
+        try {
+            b.restoreFrom(snapshot);
+        } catch (IOException | RuntimeException e) {
+            b.close();
+            throw e;
+        }
+        return b;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("replay buffer " + file.file() + " is closed");
+        }
+    }
+
+    @Override
+    public BufferSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public void insert(long[] streamIdx, int[] labels) {
+        checkOpen();
+        int n = streamIdx.length;
+        if (labels != null && labels.length != n) {
+            throw new IllegalArgumentException("insert: " + n + " stream positions but " + labels.length + " labels");
+        }
+        int w = shards.length;
+        if (n % w != 0) {
+            throw new IllegalArgumentException("insert: chunk of " + n + " is not divisible by model.buffer_shards="
+                    + w + "; use a batch size that is a multiple of the shard count");
+        }
+        Set<Long> inChunk = new HashSet<>();
+        for (long id : streamIdx) {
+            if (!inChunk.add(id) || contains(id)) {
+                throw new IllegalArgumentException("insert: stream position " + id + " is already in the buffer;"
+                        + " each stream position may enter once (single pass)");
+            }
+        }
+        int[] lab = labels;
+        if (lab == null) {
+            lab = new int[n];
+            java.util.Arrays.fill(lab, -1);
+        }
+        int piece = n / w;
+        file.beginUpdate();
+        for (int r = 0; r < w; r++) {
+            shards[r].insert(streamIdx, lab, r * piece, (r + 1) * piece);
+        }
+        file.endUpdate(shards);
+    }
+
+    @Override
+    public int size() {
+        int s = 0;
+        for (Shard sh : shards) {
+            s += sh.size();
+        }
+        return s;
+    }
+
+    @Override
+    public int capacity() {
+        return spec.capacity();
+    }
+
+    @Override
+    public boolean isFull() {
+        for (Shard sh : shards) {
+            if (sh.size() < sh.capacity()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public long[] sample(int b) {
+        checkOpen();
+        int w = shards.length;
+        if (b <= 0 || b % w != 0) {
+            throw new IllegalArgumentException("sample: batch size " + b + " must be a positive multiple of"
+                    + " model.buffer_shards=" + w);
+        }
+        int per = b / w;
+        long[] out = new long[b];
+        for (int r = 0; r < w; r++) {
+            shards[r].sample(per, out, r * per);
+        }
+        for (Shard sh : shards) {
+            file.putMeta(sh);
+        }
+        return out;
+    }
+
+    @Override
+    public void updateStats(long[] idx, float[] loss, float[] viewSim, float[][] feature) {
+        checkOpen();
+        int n = idx.length;
+        if (loss.length != n || viewSim.length != n || feature.length != n) {
+            throw new IllegalArgumentException("updateStats: " + n + " positions but " + loss.length + " losses, "
+                    + viewSim.length + " similarities, " + feature.length + " features");
+        }
+        for (int i = 0; i < n; i++) {
+            checkFeature(idx[i], loss[i], viewSim[i], feature[i]);
+        }
+        file.beginUpdate();
+        for (int i = 0; i < n; i++) {
+            for (Shard sh : shards) {
+                if (sh.updateStats(idx[i], loss[i], viewSim[i], feature[i])) {
+                    break;
+                }
+            }
+        }
+        file.endUpdate(shards);
+    }
+
+    private void checkFeature(long id, float l, float s, float[] f) {
+        if (f == null || f.length != spec.featureDim()) {
+            throw new IllegalArgumentException("updateStats: feature of stream position " + id + " has "
+                    + (f == null ? "no" : f.length) + " dimensions, the buffer was configured for "
+                    + spec.featureDim() + "; check the model's projector output dimension");
+        }
+        if (!Float.isFinite(l) || !Float.isFinite(s)) {
+            throw new IllegalArgumentException("updateStats: loss/similarity of stream position " + id
+                    + " is not finite (" + l + ", " + s + "); training diverged, restart from the previous checkpoint"
+                    + " with a lower learning rate");
+        }
+        double ss = 0;
+        for (float v : f) {
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException("updateStats: feature of stream position " + id + " is not finite;"
+                        + " training diverged, restart from the previous checkpoint with a lower learning rate");
+            }
+            ss += (double) v * v;
+        }
+        if (ss != 0 && Math.abs(Math.sqrt(ss) - 1) > 1e-3) {
+            throw new IllegalArgumentException("updateStats: feature of stream position " + id + " has norm "
+                    + Math.sqrt(ss) + "; pass normalize(z1 + z2)");
+        }
+    }
+
+    @Override
+    public BufferDiagnostics diagnostics() {
+        int size = 0, seenCount = 0, maxSeen = 0, nnCount = 0;
+        double sumSeen = 0, sumLoss = 0, sumSim = 0, sumNn = 0;
+        Map<Integer, Integer> labels = new TreeMap<>();
+        int maxAge = 1;
+        for (Shard sh : shards) {
+            for (int p = 0; p < sh.size; p++) {
+                maxAge = Math.max(maxAge, sh.lifespan(sh.order[p]));
+            }
+        }
+        int bins = 1;
+        while ((1L << bins) <= maxAge) {
+            bins++;
+        }
+        long[] upper = new long[bins];
+        long[] hist = new long[bins];
+        for (int i = 0; i < bins; i++) {
+            upper[i] = 1L << (i + 1);
+        }
+        for (Shard sh : shards) {
+            for (int p = 0; p < sh.size; p++) {
+                int s = sh.order[p];
+                size++;
+                sumSeen += sh.numSeen[s];
+                maxSeen = Math.max(maxSeen, sh.numSeen[s]);
+                if (sh.seen[s]) {
+                    seenCount++;
+                    sumLoss += sh.loss[s];
+                    sumSim += sh.sim[s];
+                    if (!Float.isNaN(sh.nnSim[s])) {
+                        nnCount++;
+                        sumNn += sh.nnSim[s];
+                    }
+                }
+                int age = sh.lifespan(s);
+                hist[31 - Integer.numberOfLeadingZeros(Math.max(1, age))]++;
+                labels.merge(sh.label[s], 1, Integer::sum);
+            }
+        }
+        return new BufferDiagnostics(size, spec.capacity(), seenCount, size == 0 ? 0 : sumSeen / size, maxSeen,
+                seenCount == 0 ? Double.NaN : sumLoss / seenCount, seenCount == 0 ? Double.NaN : sumSim / seenCount,
+                nnCount == 0 ? Double.NaN : sumNn / nnCount, upper, hist, labels);
+    }
+
+    @Override
+    public boolean contains(long streamIdx) {
+        for (Shard sh : shards) {
+            if (sh.contains(streamIdx)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public long[] lastEvicted() {
+        int n = 0;
+        for (Shard sh : shards) {
+            n += sh.lastEvicted.length;
+        }
+        long[] out = new long[n];
+        int k = 0;
+        for (Shard sh : shards) {
+            System.arraycopy(sh.lastEvicted, 0, out, k, sh.lastEvicted.length);
+            k += sh.lastEvicted.length;
+        }
+        return out;
+    }
+
+    @Override
+    public long[] streamIndices() {
+        long[] out = new long[size()];
+        int k = 0;
+        for (Shard sh : shards) {
+            for (int p = 0; p < sh.size; p++) {
+                out[k++] = sh.idx[sh.order[p]];
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void snapshotTo(OutputStream out) throws IOException {
+        checkOpen();
+        DataOutputStream d = new DataOutputStream(new BufferedOutputStream(new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush(); // the caller owns the stream
+            }
+        }, 1 << 16));
+        d.writeLong(MAGIC);
+        d.writeInt(VERSION);
+        writeSpec(d);
+        for (Shard sh : shards) {
+            sh.write(d);
+        }
+        d.writeLong(MAGIC);
+        d.flush();
+    }
+
+    private void writeSpec(DataOutputStream d) throws IOException {
+        d.writeUTF(spec.policy().name());
+        d.writeInt(spec.capacity());
+        d.writeInt(spec.featureDim());
+        d.writeInt(spec.shards());
+        d.writeLong(spec.seed());
+        d.writeInt(spec.limitNumSeen());
+    }
+
+    @Override
+    public void restoreFrom(InputStream in) throws IOException {
+        checkOpen();
+        DataInputStream d = new DataInputStream(new BufferedInputStream(in, 1 << 16));
+        String src = "buffer snapshot";
+        Shard[] fresh = newShards(spec);
+        try {
+            if (d.readLong() != MAGIC || d.readInt() != VERSION) {
+                throw new BufferStateException(src + " is not a replay-buffer snapshot of this version; restart from"
+                        + " the previous checkpoint");
+            }
+            String pol = d.readUTF();
+            int cap = d.readInt(), dim = d.readInt(), w = d.readInt();
+            long seed = d.readLong();
+            int lim = d.readInt();
+            if (dim != spec.featureDim()) {
+                throw new BufferStateException(src + " holds " + dim + "-d features but the configuration says "
+                        + spec.featureDim() + "; resume with the configuration the checkpoint was made with");
+            }
+            if (!pol.equals(spec.policy().name()) || cap != spec.capacity() || w != spec.shards()
+                    || seed != spec.seed() || lim != spec.limitNumSeen()) {
+                throw new BufferStateException(src + " was made for " + pol.toLowerCase() + " capacity " + cap
+                        + " shards " + w + " seed " + seed + "; resume with the configuration the checkpoint was made"
+                        + " with");
+            }
+            for (Shard sh : fresh) {
+                sh.read(d, src);
+            }
+            if (d.readLong() != MAGIC) {
+                throw new BufferStateException(src + " has a bad trailer (corrupted); restart from the previous"
+                        + " checkpoint");
+            }
+        } catch (EOFException e) {
+            throw new BufferStateException(src + " is truncated; restart from the previous checkpoint", e);
+        } catch (Shard.BufferSnapshotFormat e) {
+            throw new BufferStateException(e.getMessage() + " (corrupted snapshot); restart from the previous"
+                    + " checkpoint", e);
+        }
+        shards = fresh;
+        file.rewrite(shards);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            file.close();
+        }
+    }
+}

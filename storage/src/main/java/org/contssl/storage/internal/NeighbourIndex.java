@@ -1,0 +1,430 @@
+package org.contssl.storage.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Incremental nearest-neighbour bookkeeping for MinRed eviction. Each trained entry c keeps a short list L(c) of its
+ * most similar trained entries with their exact current cosines, and a bound B(c) that no trained entry outside the
+ * list exceeds. Its nearest-neighbour similarity is then max(L(c)) whenever max(L(c)) >= B(c); otherwise max(L(c), B)
+ * is only an upper bound and the row is recomputed when it matters ("lazy greedy").
+ *
+ * <ul>
+ *   <li>A statistics update marks the entry dirty; {@link #sync} compares the dirty entries with every trained entry
+ *   once (a blocked Gram product, U x m), rebuilding their own lists and offering them to everyone else's.</li>
+ *   <li>An eviction removes the entry from the lists holding it: O(m) plus the rare row recomputation O(m d) when a
+ *   list runs dry.</li>
+ * </ul>
+ * Eviction decisions depend only on exact similarity values, so they equal the full-matrix method's.
+ */
+final class NeighbourIndex {
+    static final int K = 4;
+    private static final int ROW_BLOCK = 64;
+    private static final int THREADS = Math.max(1, Integer.getInteger("contssl.storage.threads",
+            Math.min(2, Runtime.getRuntime().availableProcessors())));
+
+    private final Shard shard;
+    int[] nb;
+    float[] nv;
+    byte[] cnt;
+    float[] bound;
+    boolean[] dirty;
+    private static ExecutorService pool;
+
+    NeighbourIndex(Shard shard, int slotCap) {
+        this.shard = shard;
+        nb = new int[slotCap * K];
+        nv = new float[slotCap * K];
+        cnt = new byte[slotCap];
+        bound = new float[slotCap];
+        dirty = new boolean[slotCap];
+        Arrays.fill(bound, Float.NEGATIVE_INFINITY);
+    }
+
+    void grow(int slotCap) {
+        int old = cnt.length;
+        nb = Arrays.copyOf(nb, slotCap * K);
+        nv = Arrays.copyOf(nv, slotCap * K);
+        cnt = Arrays.copyOf(cnt, slotCap);
+        bound = Arrays.copyOf(bound, slotCap);
+        Arrays.fill(bound, old, slotCap, Float.NEGATIVE_INFINITY);
+        dirty = Arrays.copyOf(dirty, slotCap);
+    }
+
+    /** A freshly allocated slot: no list, not dirty. */
+    void reset(int s) {
+        cnt[s] = 0;
+        bound[s] = Float.NEGATIVE_INFINITY;
+        dirty[s] = false;
+    }
+
+    void markDirty(int s) {
+        dirty[s] = true;
+    }
+
+    float key(int c) {
+        float b = bound[c];
+        if (cnt[c] == 0) {
+            return b;
+        }
+        float v = nv[c * K];
+        return v >= b ? v : b;
+    }
+
+    boolean exact(int c) {
+        return cnt[c] == 0 ? bound[c] == Float.NEGATIVE_INFINITY : nv[c * K] >= bound[c];
+    }
+
+    /** Inserts (slot, v) into c's list keeping the invariant "everything outside the list is <= bound". */
+    private void offerList(int c, int slot, float v) {
+        if (v <= bound[c]) {
+            return; // already covered by the bound
+        }
+        int base = c * K;
+        int n = cnt[c];
+        if (n == K) {
+            float lv = nv[base + K - 1];
+            if (!TopList.before(v, slot, lv, nb[base + K - 1])) {
+                if (v > bound[c]) {
+                    bound[c] = v;
+                }
+                return;
+            }
+            if (lv > bound[c]) {
+                bound[c] = lv;
+            }
+            n--;
+        }
+        int i = n;
+        while (i > 0 && TopList.before(v, slot, nv[base + i - 1], nb[base + i - 1])) {
+            nv[base + i] = nv[base + i - 1];
+            nb[base + i] = nb[base + i - 1];
+            i--;
+        }
+        nv[base + i] = v;
+        nb[base + i] = slot;
+        cnt[c] = (byte) (n + 1);
+    }
+
+    /** Removes r from c's list; returns whether it was there. */
+    private boolean removeFromList(int c, int r) {
+        int base = c * K;
+        int n = cnt[c];
+        for (int i = 0; i < n; i++) {
+            if (nb[base + i] == r) {
+                for (int j = i; j < n - 1; j++) {
+                    nb[base + j] = nb[base + j + 1];
+                    nv[base + j] = nv[base + j + 1];
+                }
+                cnt[c] = (byte) (n - 1);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void setList(int c, TopList t) {
+        int base = c * K;
+        for (int i = 0; i < t.count; i++) {
+            nb[base + i] = t.slots[i];
+            nv[base + i] = t.vals[i];
+        }
+        cnt[c] = (byte) t.count;
+        bound[c] = t.rest;
+    }
+
+    /** Drops a departing trained entry from every list among {@code cands} (it may be dirty: stale values go too). */
+    void forget(int r, int[] cands, int n) {
+        for (int i = 0; i < n; i++) {
+            int c = cands[i];
+            if (c != r) {
+                removeFromList(c, r);
+            }
+        }
+        reset(r);
+    }
+
+    /**
+     * Brings every list up to date with the dirty entries (new or changed features) among the trained entries
+     * {@code cands[0, n)}.
+     */
+    void sync(int[] cands, int n) {
+        int nu = 0;
+        int[] u = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (dirty[cands[i]]) {
+                u[nu++] = cands[i];
+            }
+        }
+        if (nu == 0) {
+            return;
+        }
+        final int nU = nu;
+        for (int i = 0; i < n; i++) {
+            int c = cands[i];
+            if (!dirty[c]) {
+                int base = c * K;
+                for (int j = cnt[c] - 1; j >= 0; j--) {
+                    if (dirty[nb[base + j]]) {
+                        removeFromList(c, nb[base + j]);
+                    }
+                }
+            }
+        }
+        int parts = n >= 4096 ? THREADS : 1;
+        TopList[][] partial = new TopList[parts][];
+        List<Runnable> jobs = new ArrayList<>();
+        for (int t = 0; t < parts; t++) {
+            final int c0 = (int) ((long) n * t / parts), c1 = (int) ((long) n * (t + 1) / parts);
+            final TopList[] rowsTop = new TopList[nU];
+            for (int i = 0; i < nU; i++) {
+                rowsTop[i] = new TopList(K);
+            }
+            partial[t] = rowsTop;
+            jobs.add(() -> syncColumns(u, nU, cands, c0, c1, rowsTop));
+        }
+        run(jobs);
+        for (int i = 0; i < nU; i++) {
+            TopList merged = partial[0][i];
+            for (int t = 1; t < parts; t++) {
+                merged.merge(partial[t][i]);
+            }
+            setList(u[i], merged);
+        }
+        for (int i = 0; i < nU; i++) {
+            dirty[u[i]] = false;
+        }
+    }
+
+    private void syncColumns(int[] u, int nU, int[] cands, int c0, int c1, TopList[] rowsTop) {
+        int w = c1 - c0;
+        if (w <= 0) {
+            return;
+        }
+        float[] out = new float[Math.min(ROW_BLOCK, nU) * w];
+        float[] f = shard.feat;
+        int p = shard.stride;
+        for (int r0 = 0; r0 < nU; r0 += ROW_BLOCK) {
+            int r1 = Math.min(nU, r0 + ROW_BLOCK);
+            Dots.gram(f, p, u, r0, r1, cands, c0, c1, out);
+            for (int i = r0; i < r1; i++) {
+                int us = u[i];
+                TopList top = rowsTop[i];
+                int o = (i - r0) * w;
+                for (int j = 0; j < w; j++) {
+                    int cs = cands[c0 + j];
+                    if (cs != us) {
+                        top.offer(cs, out[o + j]);
+                    }
+                }
+            }
+            for (int j = 0; j < w; j++) {
+                int cs = cands[c0 + j];
+                if (dirty[cs]) {
+                    continue;
+                }
+                for (int i = r0; i < r1; i++) {
+                    offerList(cs, u[i], out[(i - r0) * w + j]);
+                }
+            }
+        }
+    }
+
+    /** Recomputes the lists of {@code rows} against the trained entries {@code cols[0, nCols)}. */
+    void refresh(int[] rows, int nRows, int[] cols, int nCols) {
+        if (nRows == 0) {
+            return;
+        }
+        int parts = (long) nRows * nCols >= 1 << 16 ? THREADS : 1;
+        parts = Math.min(parts, nRows);
+        List<Runnable> jobs = new ArrayList<>();
+        for (int t = 0; t < parts; t++) {
+            final int r0 = (int) ((long) nRows * t / parts), r1 = (int) ((long) nRows * (t + 1) / parts);
+            jobs.add(() -> {
+                float[] out = new float[Math.min(ROW_BLOCK, r1 - r0) * nCols];
+                TopList top = new TopList(K);
+                for (int b0 = r0; b0 < r1; b0 += ROW_BLOCK) {
+                    int b1 = Math.min(r1, b0 + ROW_BLOCK);
+                    Dots.gram(shard.feat, shard.stride, rows, b0, b1, cols, 0, nCols, out);
+                    for (int i = b0; i < b1; i++) {
+                        top.clear();
+                        int o = (i - b0) * nCols;
+                        int self = rows[i];
+                        for (int j = 0; j < nCols; j++) {
+                            if (cols[j] != self) {
+                                top.offer(cols[j], out[o + j]);
+                            }
+                        }
+                        setList(self, top);
+                    }
+                }
+            });
+        }
+        run(jobs);
+    }
+
+    /**
+     * Greedy MinRed eviction of {@code n} entries among the synced trained entries {@code cands[0, m)} (buffer
+     * order): repeatedly the one whose nearest remaining neighbour is most similar, ties to the earliest. Returns the
+     * evicted slots in eviction order; their lists are dropped from everyone's.
+     */
+    int[] evictGreedy(int[] cands, int m, int n) {
+        Tournament tree = new Tournament(m);
+        for (int p = 0; p < m; p++) {
+            tree.key[p] = key(cands[p]);
+        }
+        tree.build();
+        int[] evicted = new int[n];
+        int[] remaining = new int[m];
+        boolean remainingValid = false;
+        int nRemaining = 0;
+        int[] one = new int[1];
+        for (int e = 0; e < n; e++) {
+            int p;
+            while (true) {
+                p = tree.top();
+                int c = cands[p];
+                if (exact(c)) {
+                    break;
+                }
+                if (!remainingValid) {
+                    nRemaining = 0;
+                    for (int q = 0; q < m; q++) {
+                        if (!tree.removed[q]) {
+                            remaining[nRemaining++] = cands[q];
+                        }
+                    }
+                    remainingValid = true;
+                }
+                one[0] = c;
+                refresh(one, 1, remaining, nRemaining);
+                tree.update(p, key(c));
+            }
+            int r = cands[p];
+            evicted[e] = r;
+            tree.remove(p);
+            remainingValid = false;
+            for (int q = 0; q < m; q++) {
+                if (!tree.removed[q] && removeFromList(cands[q], r)) {
+                    tree.update(q, key(cands[q]));
+                }
+            }
+            reset(r);
+        }
+        return evicted;
+    }
+
+    /** After evictions: recompute every inexact list so each trained entry's key is its exact nn similarity. */
+    void settle(int[] cands, int m) {
+        int[] rows = new int[m];
+        int nr = 0;
+        for (int i = 0; i < m; i++) {
+            if (!exact(cands[i])) {
+                rows[nr++] = cands[i];
+            }
+        }
+        refresh(rows, nr, cands, m);
+    }
+
+    private static void run(List<Runnable> jobs) {
+        if (jobs.size() == 1) {
+            jobs.get(0).run();
+            return;
+        }
+        ExecutorService ex = pool();
+        List<Future<?>> fs = new ArrayList<>();
+        for (int i = 1; i < jobs.size(); i++) {
+            fs.add(ex.submit(jobs.get(i)));
+        }
+        jobs.get(0).run();
+        try {
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during MinRed similarity computation", ie);
+        } catch (java.util.concurrent.ExecutionException ee) {
+            throw new IllegalStateException("MinRed similarity worker failed: " + ee.getCause(), ee.getCause());
+        }
+    }
+
+    private static synchronized ExecutorService pool() {
+        if (pool == null) {
+            pool = Executors.newFixedThreadPool(THREADS, r -> {
+                Thread t = new Thread(r, "minred-similarity");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return pool;
+    }
+
+    /** Max-tournament over positions: order = not removed, higher key, lower position. */
+    static final class Tournament {
+        final float[] key;
+        final boolean[] removed;
+        private final int[] tree;
+        private final int leaves;
+
+        Tournament(int m) {
+            key = new float[m];
+            removed = new boolean[m];
+            int l = 1;
+            while (l < Math.max(1, m)) {
+                l <<= 1;
+            }
+            leaves = l;
+            tree = new int[2 * l];
+            Arrays.fill(tree, -1);
+        }
+
+        private int better(int a, int b) {
+            if (a < 0) {
+                return b;
+            }
+            if (b < 0) {
+                return a;
+            }
+            if (removed[a] != removed[b]) {
+                return removed[a] ? b : a;
+            }
+            if (key[a] > key[b]) {
+                return a;
+            }
+            if (key[b] > key[a]) {
+                return b;
+            }
+            return Math.min(a, b);
+        }
+
+        void build() {
+            for (int p = 0; p < key.length; p++) {
+                tree[leaves + p] = p;
+            }
+            for (int i = leaves - 1; i >= 1; i--) {
+                tree[i] = better(tree[2 * i], tree[2 * i + 1]);
+            }
+        }
+
+        int top() {
+            return tree[1];
+        }
+
+        void update(int p, float k) {
+            key[p] = k;
+            for (int i = (leaves + p) >> 1; i >= 1; i >>= 1) {
+                tree[i] = better(tree[2 * i], tree[2 * i + 1]);
+            }
+        }
+
+        void remove(int p) {
+            removed[p] = true;
+            update(p, Float.NEGATIVE_INFINITY);
+        }
+    }
+}
