@@ -337,11 +337,26 @@ public final class MemmapList implements AutoCloseable {
         Path candidate = Path.of(p);
         Path resolved = candidate.isAbsolute() ? candidate.normalize() : baseDir.resolve(candidate).normalize();
         if (!resolved.startsWith(baseDir) || resolved.equals(baseDir)) {
-            throw new ListFormatException(ListFormatException.Problem.PATH_ESCAPES_BASE, dataFile, i,
-                    "path '" + p + "' escapes the base directory " + baseDir,
-                    "paths must stay inside data.base_dir; fix the list or choose the right base directory");
+            throw escapes(i, p);
         }
         return resolved;
+    }
+
+    /**
+     * Decodes record {@code i} and checks lexically that it stays inside the base directory, without building
+     * {@link Path} objects: the cheap way to validate every record of a large list before a long run.
+     */
+    public void checkRecord(long i) {
+        String p = pathAt(i);
+        if (!PathChecks.insideBase(p, baseDir)) {
+            throw escapes(i, p);
+        }
+    }
+
+    private ListFormatException escapes(long i, String p) {
+        return new ListFormatException(ListFormatException.Problem.PATH_ESCAPES_BASE, dataFile, i,
+                "path '" + p + "' escapes the base directory " + baseDir,
+                "paths must stay inside data.base_dir; fix the list or choose the right base directory");
     }
 
     public int labelAt(long i) {

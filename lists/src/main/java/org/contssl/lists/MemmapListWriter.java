@@ -194,32 +194,9 @@ public final class MemmapListWriter implements AutoCloseable {
         listSha.update(record, 0, width);
     }
 
-    /**
-     * Lexical check (no file system access, it runs for every record): a relative path may not climb above its
-     * base with {@code ..}; an absolute path must lie inside the base directory.
-     */
     private void checkInsideBase(String path) {
-        if (path.startsWith("/")) {
-            Path p = Path.of(path).normalize();
-            if (p.startsWith(baseDir) && !p.equals(baseDir)) {
-                return;
-            }
-            throw escape(path);
-        }
-        if (path.indexOf("..") < 0) {
-            return;
-        }
-        int depth = 0;
-        for (String seg : path.split("/")) {
-            if (seg.equals("..")) {
-                if (--depth < 0) {
-                    throw escape(path);
-                }
-            } else if (!seg.isEmpty() && !seg.equals(".")) {
-                depth++;
-            }
-        }
-        if (depth == 0) {
+        // lexical only (no file system access): it runs for every record
+        if (!PathChecks.insideBase(path, baseDir)) {
             throw escape(path);
         }
     }
@@ -280,6 +257,34 @@ public final class MemmapListWriter implements AutoCloseable {
             discard();
             throw e;
         }
+    }
+
+    /**
+     * Writes a descriptor sidecar at {@code descriptor} (a {@code .json} path) for an existing list that stays where
+     * it is — a user's own, possibly huge, reference file. Opening the descriptor with {@link MemmapList#open(Path)}
+     * opens that file with the recorded width, count, base directory, rewrite and labels. The SHA-256 pins the exact
+     * content the run used (it reads the file once).
+     */
+    public static ListMetadata describe(Path descriptor, MemmapList list, ListMetadata.Builder template) {
+        if (!Sidecars.isSidecar(descriptor)) {
+            throw new IllegalArgumentException("descriptor must end in " + Sidecars.SUFFIX + ": " + descriptor);
+        }
+        ListMetadata.Builder b = (template == null ? ListMetadata.builder() : template)
+                .count(list.size())
+                .recordWidth(list.recordWidth())
+                .dtype("S" + list.recordWidth())
+                .dataFile(list.dataFile().toString())
+                .baseDir(Sidecars.storeRelative(descriptor, list.baseDir()))
+                .pathRewrite(list.rewrite().id())
+                .sha256(list.computeSha256());
+        if (list.hasLabels()) {
+            b.labelsFile(list.labelsFile().toString());
+        } else {
+            b.labelsFile(null).labelsSha256(null);
+        }
+        ListMetadata meta = b.build();
+        Sidecars.write(descriptor, meta);
+        return meta;
     }
 
     /** Discards the temp files unless {@link #commit} succeeded. */
