@@ -1,0 +1,57 @@
+package org.contssl.model.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * One named model tensor. Names follow the PyTorch state_dict of the reference model
+ * ({@code encoder.0.layer1.0.conv1.weight}, {@code predictor.3.bias}, ...) so the parity script can load them directly.
+ */
+public final class Param {
+    private final String name;
+    private final long[] shape;
+    private final Kind kind;
+    private final Group group;
+    NDArray value;
+
+    Param(String name, long[] shape, Kind kind, Group group, NDArray value) {
+        this.name = name;
+        this.shape = shape.clone();
+        this.kind = kind;
+        this.group = group;
+        this.value = value;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public Group group() {
+        return group;
+    }
+
+    public boolean trainable() {
+        return kind == Kind.TRAINABLE;
+    }
+
+    /** Number of scalars. */
+    public int size() {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return Math.toIntExact(n);
+    }
+
+    /** The live tensor (owned by the {@link ParamStore}); callers must not close it. */
+    public NDArray value() {
+        return value;
+    }
+}
