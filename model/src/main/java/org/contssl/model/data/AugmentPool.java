@@ -1,0 +1,235 @@
+package org.contssl.model.data;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Worker threads that decode and augment mini-batches while the caller trains on the previous one.
+ *
+ * <p>{@link #submit} returns at once with a future (blocking only while {@code maxInFlight} batches are already
+ * unfinished, which bounds memory and how far the data path runs ahead). Each sample is decoded once and augmented
+ * twice, with view seeds {@link SeedMix#viewSeed}{@code (seed, 1)} and {@code (seed, 2)}; samples are independent
+ * and each writes only its own slots, so the floats are identical whatever the thread count or scheduling. Batches
+ * complete in submission order when their samples take similar time (the task queue is FIFO).
+ *
+ * <pre>{@code
+ * try (AugmentPool pool = new AugmentPool(new ImageDecoder(), AugmentConfig.simsiam(28, 1), 2, 2, 0)) {
+ *     CompletableFuture<ViewBatch> next = pool.submit(files0, seeds0);
+ *     for (...) {
+ *         ViewBatch b = next.join();
+ *         next = pool.submit(filesK, seedsK);   // prepared while we train on b
+ *         train(b.view1(), b.view2(), b.okIndices());
+ *     }
+ * }
+ * }</pre>
+ */
+public final class AugmentPool implements AutoCloseable {
+
+    private final ImageDecoder decoder;
+    private final SimSiamAugment augment;
+    private final EvalTransform eval;
+    private final DecodedImageCache cache;
+    private final int threads;
+    private final Semaphore inFlight;
+    private final ExecutorService executor;
+    private final Set<CompletableFuture<ViewBatch>> pending = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param threads     worker threads (≥ 1); they share the CPU with training, so on a 2-core machine 1–2
+     * @param maxInFlight batches that may be unfinished at once before {@link #submit} blocks (≥ 1)
+     * @param cacheBytes  decoded-image cache size, 0 for none
+     */
+    public AugmentPool(ImageDecoder decoder, AugmentConfig config, int threads, int maxInFlight, long cacheBytes) {
+        if (threads < 1 || maxInFlight < 1 || cacheBytes < 0) {
+            throw new IllegalArgumentException("augment pool needs threads >= 1, maxInFlight >= 1, cacheBytes >= 0; got "
+                    + threads + ", " + maxInFlight + ", " + cacheBytes);
+        }
+        this.decoder = decoder;
+        this.augment = new SimSiamAugment(config);
+        this.eval = new EvalTransform(config);
+        this.cache = cacheBytes > 0 ? new DecodedImageCache(cacheBytes) : null;
+        this.threads = threads;
+        this.inFlight = new Semaphore(maxInFlight);
+        AtomicInteger id = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "contssl-augment-" + id.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    public AugmentConfig config() {
+        return augment.config();
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** The decoded-image cache, or null when disabled. */
+    public DecodedImageCache cache() {
+        return cache;
+    }
+
+    /** Two augmented views per sample into new arrays. */
+    public CompletableFuture<ViewBatch> submit(List<Path> files, long[] seeds) throws InterruptedException {
+        int len = augment.sampleLength();
+        return submit(files, seeds, new float[files.size() * len], new float[files.size() * len]);
+    }
+
+    /**
+     * Two augmented views per sample into the caller's arrays (each at least {@code files.size() * sampleLength}
+     * floats), which must not be touched until the future completes.
+     */
+    public CompletableFuture<ViewBatch> submit(List<Path> files, long[] seeds, float[] view1, float[] view2)
+            throws InterruptedException {
+        if (seeds.length != files.size()) {
+            throw new IllegalArgumentException("augment batch has " + files.size() + " files but " + seeds.length
+                    + " seeds; pass one seed per sample");
+        }
+        int len = augment.sampleLength();
+        requireCapacity(view1, files.size(), len, "view1");
+        requireCapacity(view2, files.size(), len, "view2");
+        long[] s = seeds.clone();
+        return run(List.copyOf(files), view1, view2, (img, i) -> {
+            augment.augment(img, SeedMix.viewSeed(s[i], 1), view1, i * len);
+            augment.augment(img, SeedMix.viewSeed(s[i], 2), view2, i * len);
+        });
+    }
+
+    /**
+     * The deterministic eval transform per sample ({@code raw}: unnormalised [0, 1] pixels for the raw-pixel
+     * baseline); {@link ViewBatch#view2()} is null.
+     */
+    public CompletableFuture<ViewBatch> submitEval(List<Path> files, boolean raw) throws InterruptedException {
+        int len = eval.sampleLength();
+        float[] out = new float[files.size() * len];
+        return run(List.copyOf(files), out, null, (img, i) -> {
+            if (raw) {
+                eval.rawPixels(img, out, i * len);
+            } else {
+                eval.apply(img, out, i * len);
+            }
+        });
+    }
+
+    private static void requireCapacity(float[] a, int n, int len, String name) {
+        if ((long) n * len > a.length) {
+            throw new IllegalArgumentException("augment output " + name + " holds " + a.length + " floats, batch needs "
+                    + (long) n * len);
+        }
+    }
+
+    private interface SampleWork {
+        void run(DecodedImage img, int index);
+    }
+
+    private CompletableFuture<ViewBatch> run(List<Path> files, float[] view1, float[] view2, SampleWork work)
+            throws InterruptedException {
+        int n = files.size();
+        int len = augment.sampleLength();
+        CompletableFuture<ViewBatch> result = new CompletableFuture<>();
+        if (n == 0) {
+            result.complete(new ViewBatch(0, len, view1, view2, List.of(), 0));
+            return result;
+        }
+        inFlight.acquire();
+        SampleFailure[] failures = new SampleFailure[n];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger remaining = new AtomicInteger(n);
+        AtomicLong nanos = new AtomicLong();
+        Runnable worker = () -> {
+            int i;
+            while ((i = next.getAndIncrement()) < n) {
+                if (result.isDone()) {
+                    return; // failed or cancelled: skip the rest
+                }
+                long t0 = System.nanoTime();
+                try {
+                    DecodedImage img = load(files.get(i));
+                    work.run(img, i);
+                } catch (ImageDecodeException e) {
+                    failures[i] = SampleFailure.of(i, e);
+                    Arrays.fill(view1, i * len, (i + 1) * len, 0f);
+                    if (view2 != null) {
+                        Arrays.fill(view2, i * len, (i + 1) * len, 0f);
+                    }
+                } catch (RuntimeException | Error e) {
+                    finish(result, null, new IllegalStateException("augmenting " + files.get(i) + " failed: " + e, e));
+                    return;
+                }
+                nanos.addAndGet(System.nanoTime() - t0);
+                if (remaining.decrementAndGet() == 0) {
+                    List<SampleFailure> list = new ArrayList<>();
+                    for (SampleFailure f : failures) {
+                        if (f != null) {
+                            list.add(f);
+                        }
+                    }
+                    finish(result, new ViewBatch(n, len, view1, view2, list, nanos.get()), null);
+                    return;
+                }
+            }
+        };
+        pending.add(result);
+        int tasks = Math.min(threads, n);
+        try {
+            for (int t = 0; t < tasks; t++) {
+                executor.execute(worker);
+            }
+        } catch (RuntimeException e) {
+            finish(result, null, e);
+            throw new IllegalStateException("augment pool is closed", e);
+        }
+        return result;
+    }
+
+    /** Completes a batch exactly once, returning its in-flight permit. */
+    private void finish(CompletableFuture<ViewBatch> result, ViewBatch batch, Throwable error) {
+        boolean first = batch != null ? result.complete(batch) : result.completeExceptionally(error);
+        if (first) {
+            pending.remove(result);
+            inFlight.release();
+        }
+    }
+
+    private DecodedImage load(Path file) throws ImageDecodeException {
+        if (cache == null) {
+            return decoder.decode(file);
+        }
+        DecodedImage d = cache.get(file);
+        if (d == null) {
+            d = decoder.decode(file);
+            cache.put(file, d);
+        }
+        return d;
+    }
+
+    /** Stops the workers; unfinished batches complete exceptionally with a {@link CancellationException}. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        for (CompletableFuture<ViewBatch> f : List.copyOf(pending)) {
+            finish(f, null, new CancellationException("augment pool closed"));
+        }
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package org.contssl.model.data;
+
+/**
+ * torchvision's colour operations on planar float images in 0..255 (one plane for grey, three for RGB), each
+ * followed by a clamp to 0..255 as torchvision does after every op. On one plane saturation, hue and greyscale are
+ * identities, as torchvision defines them for 1-channel images.
+ */
+final class ColorOps {
+
+    /** ITU-R 601 luma weights, as PIL's {@code convert("L")}. */
+    static final float LR = 0.299f;
+    static final float LG = 0.587f;
+    static final float LB = 0.114f;
+
+    private ColorOps() {
+    }
+
+    static float luma(float r, float g, float b) {
+        return LR * r + LG * g + LB * b;
+    }
+
+    private static float clamp(float v) {
+        return v < 0f ? 0f : Math.min(v, 255f);
+    }
+
+    /** {@code adjust_brightness}: blend with black. */
+    static void brightness(float[] img, int planes, int n, float f) {
+        int len = planes * n;
+        for (int i = 0; i < len; i++) {
+            img[i] = clamp(img[i] * f);
+        }
+    }
+
+    /** {@code adjust_contrast}: blend with the mean grey level of the whole image. */
+    static void contrast(float[] img, int planes, int n, float f) {
+        double sum = 0;
+        if (planes == 1) {
+            for (int i = 0; i < n; i++) {
+                sum += img[i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                sum += luma(img[i], img[n + i], img[2 * n + i]);
+            }
+        }
+        float add = (float) ((1 - f) * (sum / n));
+        int len = planes * n;
+        for (int i = 0; i < len; i++) {
+            img[i] = clamp(f * img[i] + add);
+        }
+    }
+
+    /** {@code adjust_saturation}: blend each pixel with its own grey level. */
+    static void saturation(float[] img, int planes, int n, float f) {
+        if (planes == 1) {
+            return;
+        }
+        float g1 = 1 - f;
+        for (int i = 0; i < n; i++) {
+            float r = img[i];
+            float g = img[n + i];
+            float b = img[2 * n + i];
+            float l = g1 * luma(r, g, b);
+            img[i] = clamp(f * r + l);
+            img[n + i] = clamp(f * g + l);
+            img[2 * n + i] = clamp(f * b + l);
+        }
+    }
+
+    /** {@code adjust_hue}: rotate the hue by {@code shift} turns (in [-0.5, 0.5]) through HSV, as torchvision. */
+    static void hue(float[] img, int planes, int n, float shift) {
+        if (planes == 1 || shift == 0f) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            float r = img[i] / 255f;
+            float g = img[n + i] / 255f;
+            float b = img[2 * n + i] / 255f;
+            float maxc = Math.max(r, Math.max(g, b));
+            float minc = Math.min(r, Math.min(g, b));
+            float cr = maxc - minc;
+            if (cr == 0f) {
+                continue; // grey pixel: hue undefined, unchanged
+            }
+            float s = cr / maxc;
+            float h;
+            if (maxc == r) {
+                h = (g - b) / cr;
+            } else if (maxc == g) {
+                h = 2f + (b - r) / cr;
+            } else {
+                h = 4f + (r - g) / cr;
+            }
+            h = h / 6f + shift;
+            h -= (float) Math.floor(h);
+            float v = maxc;
+            float h6 = h * 6f;
+            int sector = (int) h6;
+            if (sector > 5) {
+                sector = 5;
+            }
+            float fr = h6 - sector;
+            float p = v * (1 - s);
+            float q = v * (1 - s * fr);
+            float t = v * (1 - s * (1 - fr));
+            float nr;
+            float ng;
+            float nb;
+            switch (sector) {
+                case 0 -> {
+                    nr = v;
+                    ng = t;
+                    nb = p;
+                }
+                case 1 -> {
+                    nr = q;
+                    ng = v;
+                    nb = p;
+                }
+                case 2 -> {
+                    nr = p;
+                    ng = v;
+                    nb = t;
+                }
+                case 3 -> {
+                    nr = p;
+                    ng = q;
+                    nb = v;
+                }
+                case 4 -> {
+                    nr = t;
+                    ng = p;
+                    nb = v;
+                }
+                default -> {
+                    nr = v;
+                    ng = p;
+                    nb = q;
+                }
+            }
+            img[i] = clamp(nr * 255f);
+            img[n + i] = clamp(ng * 255f);
+            img[2 * n + i] = clamp(nb * 255f);
+        }
+    }
+
+    /** {@code rgb_to_grayscale} keeping three channels (RandomGrayscale's output). */
+    static void grayscale(float[] img, int planes, int n) {
+        if (planes == 1) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            float l = luma(img[i], img[n + i], img[2 * n + i]);
+            img[i] = l;
+            img[n + i] = l;
+            img[2 * n + i] = l;
+        }
+    }
+}
