@@ -1,7 +1,11 @@
 package org.contssl.lists;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -16,7 +20,24 @@ public final class Sidecars {
     /** Shared, thread-safe once configured. Indented so a human can read the sidecar. */
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .registerModule(plainPaths());
+
+    /**
+     * Paths as plain strings. Jackson's default writes URIs, and a URI gains a trailing slash once the directory
+     * exists, which would make the same request serialise differently before and after a build.
+     */
+    private static SimpleModule plainPaths() {
+        SimpleModule m = new SimpleModule("contssl-paths");
+        m.addSerializer(Path.class, new ToStringSerializer(Path.class));
+        m.addDeserializer(Path.class, new FromStringDeserializer<Path>(Path.class) {
+            @Override
+            protected Path _deserialize(String value, DeserializationContext ctxt) {
+                return Path.of(value);
+            }
+        });
+        return m;
+    }
 
     private Sidecars() {
     }

@@ -70,6 +70,10 @@ public final class StreamPlanner {
             LOG.info("lists: reusing the completed plan {}", planFile);
             return old;
         }
+        if (old != null) {
+            LOG.info("lists: rebuilding {} ({})", planFile, fingerprint.equals(old.requestFingerprint())
+                    ? "some of its files are missing" : "the request changed");
+        }
         try {
             Files.createDirectories(req.listsDir());
             Files.createDirectories(req.dataDir());
@@ -115,7 +119,8 @@ public final class StreamPlanner {
         try {
             return Sidecars.MAPPER.readValue(planFile.toFile(), StreamPlan.class);
         } catch (IOException | RuntimeException e) {
-            return null; // unreadable: rebuilt below
+            LOG.warn("lists: ignoring unreadable plan {} ({}); rebuilding", planFile, e.getMessage());
+            return null;
         }
     }
 

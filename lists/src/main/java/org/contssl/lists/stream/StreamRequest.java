@@ -1,5 +1,6 @@
 package org.contssl.lists.stream;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.nio.file.Path;
 import org.contssl.lists.ListFormatException;
 import org.contssl.lists.MemmapList;
@@ -108,10 +109,12 @@ public record StreamRequest(
     }
 
     /** Whether the stream comes from a bring-your-own list rather than being built from images. */
+    @JsonIgnore
     public boolean isOwnList() {
         return trainFilelist != null;
     }
 
+    @JsonIgnore
     public boolean isFolder() {
         return !isOwnList() && source.startsWith(FOLDER_PREFIX);
     }
