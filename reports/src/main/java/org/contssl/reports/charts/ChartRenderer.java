@@ -146,6 +146,7 @@ public final class ChartRenderer {
             XYSeries s = line(c, "data wait (% of step time)", Series.bucketMean(x, wait, MAX_POINTS), PALETTE[7]);
             s.setYAxisGroup(1);
             c.setYAxisGroupTitle(1, "data wait (%)");
+            c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         }
         return png("throughput.png", "Throughput", "Image-steps per second and the share of step time spent waiting for data "
                 + "(high data wait = input-bound).", c);
@@ -162,6 +163,7 @@ public final class ChartRenderer {
             XYSeries s = line(c, "mean nearest-neighbour cosine", Series.bucketMean(x, sim, MAX_POINTS), PALETTE[3]);
             s.setYAxisGroup(1);
             c.setYAxisGroupTitle(1, "cosine");
+            c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         }
         return png("buffer_stats.png", "Replay buffer statistics", "Mean number of times the buffer's entries were trained on, "
                 + "and the mean nearest-neighbour cosine inside the buffer (redundancy; MinRed keeps it low).", c);
@@ -187,7 +189,8 @@ public final class ChartRenderer {
         // draw the tallest cumulative band first so each smaller band paints over it: a stacked area chart
         for (int k = g - 1; k >= 0; k--) {
             double[][] pts = Series.bucketMean(x, cum[k], MAX_POINTS);
-            XYSeries s = c.addSeries(what + " " + comp.groups().get(k), pts[0], pts[1]);
+            String g0 = comp.groups().get(k);
+            XYSeries s = c.addSeries(g0.toLowerCase(Locale.ROOT).startsWith(what.toLowerCase(Locale.ROOT)) ? g0 : what + " " + g0, pts[0], pts[1]);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
             Color col = PALETTE[k % PALETTE.length];
             s.setMarker(SeriesMarkers.NONE).setLineColor(col).setFillColor(col);
@@ -195,7 +198,7 @@ public final class ChartRenderer {
         c.getStyler().setYAxisMin(0.0);
         return png("buffer_composition.png", "Buffer composition", "Entries of the replay buffer per " + what
                 + " over time, stacked (band height = that " + what + "'s count). A FIFO buffer follows the stream; "
-                + "a redundancy-aware buffer keeps earlier " + what + "s longer.", c);
+                + "a redundancy-aware buffer keeps what arrived earlier for longer.", c);
     }
 
     /** Heat map of A[after i][on j]. */
@@ -204,7 +207,7 @@ public final class ChartRenderer {
         HeatMapChart c = new HeatMapChartBuilder().width(Math.max(520, 130 * n + 260)).height(Math.max(360, 80 * n + 160))
                 .title("Accuracy matrix A[after domain i][on domain j] (top-1 %)").build();
         c.getStyler().setShowValue(true).setHeatMapValueDecimalPattern("0.0");
-        c.getStyler().setRangeColors(new Color[] {new Color(0xf7fbff), new Color(0x6baed6), new Color(0x08306b)});
+        c.getStyler().setRangeColors(new Color[] {new Color(0xf7fbff), new Color(0x9ecae1), new Color(0x3182bd)});
         c.getStyler().setValueFontColor(Color.BLACK);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setBaseFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
