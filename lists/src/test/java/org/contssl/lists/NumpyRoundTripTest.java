@@ -70,6 +70,15 @@ class NumpyRoundTripTest {
             }
             assertThat(got).isEqualTo(expected);
         }
+        // and what `lists show --json --head N` prints is the same list
+        Map<String, Object> shown = Sidecars.MAPPER.readValue(
+                ListShow.render(list, ListShow.Options.defaults().withJson(true).withHead(5000)),
+                new TypeReference<Map<String, Object>>() { });
+        assertThat(shown.get("count")).isEqualTo(2500);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> recs = (List<Map<String, Object>>) shown.get("records");
+        assertThat(recs.stream().map(r -> (String) r.get("path")).toList()).isEqualTo(expected);
+        assertThat(recs.get(7).get("index")).isEqualTo(7);
     }
 
     @Test
