@@ -194,8 +194,8 @@ public final class SimSiamTrainer implements AutoCloseable {
         int c = spec.inChannels();
         int s = spec.insize();
         if (!options.channelsLast()) {
-            Tensors.stage(staging, v1, 0, n);
-            Tensors.stage(staging, v2, n, n);
+            Tensors.stage(staging, 0, v1, 0, n);
+            Tensors.stage(staging, n, v2, 0, n);
             return Tensors.view(sub, staging, 2L * b, c, s, s);
         }
         // NHWC memory seen as an NCHW-shaped tensor with channels-last strides: libtorch propagates the layout

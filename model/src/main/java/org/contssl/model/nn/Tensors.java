@@ -17,9 +17,11 @@ public final class Tensors {
 
     /** A direct, native-order, 64-byte aligned buffer of {@code floats} floats (reusable staging memory). */
     public static ByteBuffer alignedBuffer(int floats) {
-        ByteBuffer raw = ByteBuffer.allocateDirect(floats * Float.BYTES + ALIGN);
-        ByteBuffer aligned = raw.alignedSlice(ALIGN);
-        aligned.limit(floats * Float.BYTES);
+        int bytes = floats * Float.BYTES;
+        int rounded = (bytes + ALIGN - 1) / ALIGN * ALIGN;
+        // alignedSlice rounds the start up and the end down: over-allocate by one block for each
+        ByteBuffer aligned = ByteBuffer.allocateDirect(rounded + 2 * ALIGN).alignedSlice(ALIGN);
+        aligned.limit(bytes);
         return aligned.order(ByteOrder.nativeOrder());
     }
 
@@ -55,10 +57,9 @@ public final class Tensors {
         return array.toFloatArray();
     }
 
-    /** Writes {@code data} into the staging buffer (which must have room for it). */
-    public static void stage(ByteBuffer staging, float[] data, int offsetFloats, int count) {
+    /** Copies {@code count} floats from {@code src[srcOffset]} to float index {@code dstOffset} of the staging buffer. */
+    public static void stage(ByteBuffer staging, int dstOffset, float[] src, int srcOffset, int count) {
         FloatBuffer fb = staging.asFloatBuffer();
-        fb.position(offsetFloats);
-        fb.put(data, 0, count);
+        fb.put(dstOffset, src, srcOffset, count);
     }
 }
