@@ -21,7 +21,7 @@ import org.contssl.storage.BufferStateException;
  * The durable copy of a buffer: one persisted Chronicle Map {@code replay.cm} keyed by (shard, slot) whose values are
  * fixed-size little-endian records with a CRC32C, plus three special keys: the spec, one meta record per shard
  * (counters and generator states) and a journal record that brackets every multi-entry update
- * ({@code inProgress}), so a file left by a crash in the middle of an update is recognised instead of being used.
+ * (redo journal), so a crash in the middle of an update is rolled forward or back to a state the buffer really had.
  *
  * <p>Sidecars: {@code replay.cm.clean} exists only between a clean close and the next open (else the map is opened
  * with {@code recoverPersistedTo}); {@code replay.cm.length} records the file length so a truncated file is refused
@@ -35,12 +35,16 @@ public final class BufferFile implements AutoCloseable {
     private static final int KIND_ENTRY = 1, KIND_META = 2, KIND_SPEC = 3, KIND_JOURNAL = 4;
     private static final long SPEC_KEY = Long.MIN_VALUE, JOURNAL_KEY = Long.MIN_VALUE + 1;
     private static final int HEADER = 64;
+    static final String JOURNAL = "replay.journal";
+    private static final long REDO_MAGIC = 0x43535352454430L;
+    private static final int REDO_END = 0x454E4421;
 
     private final Path dir;
     private final Path file;
     private final BufferSpec spec;
     private final int valueSize;
     private final ChronicleMap<Long, byte[]> map;
+    private final java.nio.channels.FileChannel journal;
     private final byte[] scratch;
     private final ByteBuffer bb;
     private final CRC32C crc = new CRC32C();
@@ -91,6 +95,16 @@ public final class BufferFile implements AutoCloseable {
                     + "); restart from the previous checkpoint, which restores the buffer from its snapshot", t);
         }
         deleteQuietly(dir.resolve(CLEAN));
+        try {
+            if (fresh) {
+                deleteQuietly(dir.resolve(JOURNAL));
+            }
+            journal = java.nio.channels.FileChannel.open(dir.resolve(JOURNAL), StandardOpenOption.CREATE,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            map.close();
+            throw new BufferStateException("cannot open the buffer journal in " + dir + ": " + oneLine(e), e);
+        }
         recordLength();
     }
 
@@ -101,6 +115,15 @@ public final class BufferFile implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /** Number of completed multi-record updates (identifies the state a close-time sidecar belongs to). */
+    public long ops() {
+        return ops;
+    }
+
+    public Path dir() {
+        return dir;
     }
 
     private void checkLength() {
@@ -177,28 +200,159 @@ public final class BufferFile implements AutoCloseable {
 
     // ---- writing ----
 
-    /** Starts a multi-record update: a crash before {@link #endUpdate} leaves the file marked torn. */
-    public void beginUpdate() {
-        ops++;
-        putJournal(true);
+    /**
+     * Makes the durable copy equal to the shards' state: every changed entry, every shard's counters and the applied-
+     * update number go first, complete and checksummed, to the redo journal {@code replay.journal}, and only then into
+     * the map. A kill during the journal write leaves the map at the previous update; a kill while applying is rolled
+     * forward from the journal at the next open. Either way the reopened state is one the buffer really passed through.
+     */
+    public void commit(Shard[] shards) {
+        commit(shards, java.util.Collections.emptyList());
     }
 
-    public void endUpdate(Shard[] shards) {
-        for (Shard s : shards) {
-            flush(s);
-            putMeta(s);
+    private void commit(Shard[] shards, List<Long> removals) {
+        Redo redo = new Redo(valueSize);
+        for (Long k : removals) {
+            redo.remove(k);
         }
-        putJournal(false);
+        for (Shard s : shards) {
+            for (int i = 0; i < s.touchedCount; i++) {
+                int slot = s.touchedList[i];
+                long key = entryKey(s.shardNo, slot);
+                if (s.alive[slot]) {
+                    encode(s, slot);
+                    redo.put(key, scratch);
+                } else {
+                    redo.remove(key);
+                }
+            }
+        }
+        for (Shard s : shards) {
+            meta(s);
+            redo.put(metaKey(s.shardNo), scratch);
+        }
+        journalRecord(ops + 1);
+        redo.put(JOURNAL_KEY, scratch);
+        byte[] log = redo.seal(ops + 1);
+        try {
+            journal.write(ByteBuffer.wrap(log), 0);
+        } catch (IOException e) {
+            throw new BufferStateException("cannot write the buffer journal in " + dir + " (" + oneLine(e)
+                    + "); free disk space, then restart from the previous checkpoint", e);
+        }
+        apply(log);
+        ops++;
+        for (Shard s : shards) {
+            s.clearTouched();
+        }
         recordLength();
     }
 
-    private void putJournal(boolean inProgress) {
+    /** Applies a sealed redo log to the map (idempotent). */
+    private void apply(byte[] log) {
+        ByteBuffer b = ByteBuffer.wrap(log).order(ByteOrder.LITTLE_ENDIAN);
+        int count = b.getInt(16);
+        int at = 20;
+        for (int i = 0; i < count; i++) {
+            long key = b.getLong(at);
+            byte op = log[at + 8];
+            at += 9;
+            if (op == 1) {
+                map.put(key, java.util.Arrays.copyOfRange(log, at, at + valueSize));
+                at += valueSize;
+            } else {
+                map.remove(key);
+            }
+        }
+    }
+
+    /** Reads the journal file; returns the sealed log if complete and intact, else null. */
+    private byte[] readJournal() throws IOException {
+        long len = journal.size();
+        if (len < 28 || len > Integer.MAX_VALUE) {
+            return null;
+        }
+        ByteBuffer head = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN);
+        journal.read(head, 0);
+        if (head.getLong(0) != REDO_MAGIC) {
+            return null;
+        }
+        int count = head.getInt(16);
+        ByteBuffer all = ByteBuffer.allocate((int) len);
+        journal.read(all, 0);
+        byte[] log = all.array();
+        int at = 20;
+        for (int i = 0; i < count; i++) {
+            if (at + 9 > len) {
+                return null;
+            }
+            at += 9 + (log[at + 8] == 1 ? valueSize : 0);
+        }
+        if (at + 8 > len) {
+            return null;
+        }
+        crc.reset();
+        crc.update(log, 0, at);
+        ByteBuffer t = ByteBuffer.wrap(log).order(ByteOrder.LITTLE_ENDIAN);
+        if (t.getInt(at) != (int) crc.getValue() || t.getInt(at + 4) != REDO_END) {
+            return null;
+        }
+        return java.util.Arrays.copyOf(log, at + 8);
+    }
+
+    /** Growable redo log: header (magic, update number, count), records (key, op, value), CRC32C, end mark. */
+    private static final class Redo {
+        private final int valueSize;
+        private byte[] buf = new byte[1 << 16];
+        private int len = 20;
+        private int count;
+
+        Redo(int valueSize) {
+            this.valueSize = valueSize;
+        }
+
+        private void ensure(int n) {
+            if (len + n > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+            }
+        }
+
+        void put(long key, byte[] value) {
+            ensure(9 + valueSize);
+            ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).putLong(len, key);
+            buf[len + 8] = 1;
+            System.arraycopy(value, 0, buf, len + 9, valueSize);
+            len += 9 + valueSize;
+            count++;
+        }
+
+        void remove(long key) {
+            ensure(9);
+            ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).putLong(len, key);
+            buf[len + 8] = 0;
+            len += 9;
+            count++;
+        }
+
+        byte[] seal(long update) {
+            ensure(8);
+            ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
+            b.putLong(0, REDO_MAGIC);
+            b.putLong(8, update);
+            b.putInt(16, count);
+            CRC32C c = new CRC32C();
+            c.update(buf, 0, len);
+            b.putInt(len, (int) c.getValue());
+            b.putInt(len + 4, REDO_END);
+            return java.util.Arrays.copyOf(buf, len + 8);
+        }
+    }
+
+    private void journalRecord(long applied) {
         java.util.Arrays.fill(scratch, (byte) 0);
         bb.putInt(0, KIND_JOURNAL);
-        bb.putInt(8, inProgress ? 1 : 0);
-        bb.putLong(16, ops);
+        bb.putLong(16, applied);
         seal();
-        map.put(JOURNAL_KEY, scratch.clone());
     }
 
     public void putSpec() {
@@ -215,8 +369,8 @@ public final class BufferFile implements AutoCloseable {
         map.put(SPEC_KEY, scratch.clone());
     }
 
-    /** Writes the shard's counters and generator states (one atomic record). */
-    public void putMeta(Shard s) {
+    /** Encodes the shard's counters and generator states into the scratch record. */
+    private void meta(Shard s) {
         java.util.Arrays.fill(scratch, (byte) 0);
         bb.putInt(0, KIND_META);
         bb.putInt(8, s.shardNo);
@@ -227,21 +381,6 @@ public final class BufferFile implements AutoCloseable {
         bb.putLong(48, s.evictRng.state());
         bb.putInt(56, s.size);
         seal();
-        map.put(metaKey(s.shardNo), scratch.clone());
-    }
-
-    private void flush(Shard s) {
-        for (int i = 0; i < s.touchedCount; i++) {
-            int slot = s.touchedList[i];
-            long key = entryKey(s.shardNo, slot);
-            if (s.alive[slot]) {
-                encode(s, slot);
-                map.put(key, scratch.clone());
-            } else {
-                map.remove(key);
-            }
-        }
-        s.clearTouched();
     }
 
     private void encode(Shard s, int slot) {
@@ -270,22 +409,18 @@ public final class BufferFile implements AutoCloseable {
 
     /** Replaces the whole content by the given shards' state (after a snapshot restore). */
     public void rewrite(Shard[] shards) {
-        beginUpdate();
         List<Long> stale = new ArrayList<>();
         for (Long k : map.keySet()) {
             if (k >= 0) {
                 stale.add(k);
             }
         }
-        for (Long k : stale) {
-            map.remove(k);
-        }
         for (Shard s : shards) {
             s.clearTouched();
             s.touchAll();
         }
         putSpec();
-        endUpdate(shards);
+        commit(shards, stale);
     }
 
     // ---- reading ----
@@ -320,16 +455,12 @@ public final class BufferFile implements AutoCloseable {
                     .configName() + ", capacity " + s.getInt(16) + ", shards " + s.getInt(24) + ", seed "
                     + s.getLong(32) + "); use that configuration or a fresh buffer directory");
         }
+        rollForward();
         byte[] jv = map.get(JOURNAL_KEY);
         if (jv == null || !sealed(jv)) {
-            throw new BufferStateException(refuse("has no valid journal record (killed while writing it)"));
+            throw new BufferStateException(refuse("has no valid journal record and no complete redo log"));
         }
-        ByteBuffer j = ByteBuffer.wrap(jv).order(ByteOrder.LITTLE_ENDIAN);
-        if (j.getInt(8) != 0) {
-            throw new BufferStateException(refuse("was left in the middle of update " + j.getLong(16)
-                    + " (the process was killed while writing it)"));
-        }
-        ops = j.getLong(16);
+        ops = ByteBuffer.wrap(jv).order(ByteOrder.LITTLE_ENDIAN).getLong(16);
         int w = shards.length;
         List<List<int[]>> slotsPerShard = new ArrayList<>();
         for (int i = 0; i < w; i++) {
@@ -373,6 +504,26 @@ public final class BufferFile implements AutoCloseable {
         }
     }
 
+    /** Re-applies the redo log if the map did not receive all of it (killed while applying). */
+    private void rollForward() {
+        byte[] log;
+        try {
+            log = readJournal();
+        } catch (IOException e) {
+            throw new BufferStateException("cannot read the buffer journal in " + dir + " (" + oneLine(e)
+                    + "); restart from the previous checkpoint", e);
+        }
+        if (log == null) {
+            return; // torn or absent: the map holds the last complete update
+        }
+        long update = ByteBuffer.wrap(log).order(ByteOrder.LITTLE_ENDIAN).getLong(8);
+        byte[] jv = map.get(JOURNAL_KEY);
+        long applied = jv != null && sealed(jv) ? ByteBuffer.wrap(jv).order(ByteOrder.LITTLE_ENDIAN).getLong(16) : -1;
+        if (applied < update) {
+            apply(log);
+        }
+    }
+
     private void decode(Shard s, int slot, ByteBuffer b) {
         s.ensureSlot(slot);
         s.idx[slot] = b.getLong(8);
@@ -394,6 +545,11 @@ public final class BufferFile implements AutoCloseable {
 
     void closeQuietly() {
         try {
+            journal.close();
+        } catch (IOException ignored) {
+            // closing after a failure: the first error is the one reported
+        }
+        try {
             map.close();
         } catch (RuntimeException ignored) {
             // already failing: the first error is the one reported
@@ -402,6 +558,11 @@ public final class BufferFile implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            journal.close();
+        } catch (IOException e) {
+            throw new BufferStateException("cannot close the buffer journal in " + dir + ": " + oneLine(e), e);
+        }
         map.close();
         try {
             Files.writeString(dir.resolve(CLEAN), "closed cleanly\n", StandardCharsets.US_ASCII,

@@ -24,6 +24,7 @@ import org.contssl.storage.ReplayBuffer;
 public final class ChronicleReplayBuffer implements ReplayBuffer {
     private static final long MAGIC = 0x4353534C42554631L; // "CSSLBUF1"
     private static final int VERSION = 1;
+    private static final String SIDECAR = "replay.close-snapshot";
 
     private final BufferSpec spec;
     private final BufferFile file;
@@ -59,10 +60,10 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
                     // created but killed before its first record: nothing was ever stored, so start it anew
                 }
                 f.putSpec();
-                f.beginUpdate();
-                f.endUpdate(b.shards);
+                f.commit(b.shards);
             } else {
                 f.load(b.shards);
+                b.adoptCloseSidecar(f.recovered);
             }
         } catch (RuntimeException e) {
             f.closeQuietly();
@@ -73,6 +74,37 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
                     + "); restart from the previous checkpoint, which restores the buffer from its snapshot", e);
         }
         return b;
+    }
+
+    /**
+     * The map does not hold the derived neighbour lists nor the free-slot order, so a clean close also writes an exact
+     * snapshot beside it; if it belongs to the state just loaded (same update count) it replaces the loaded mirror,
+     * making close + reopen exact. After a crash it is stale by construction and ignored.
+     */
+    private void adoptCloseSidecar(boolean recovered) throws RuntimeException {
+        Path side = file.dir().resolve(SIDECAR);
+        if (!java.nio.file.Files.exists(side)) {
+            return;
+        }
+        try {
+            if (!recovered) {
+                try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+                        java.nio.file.Files.newInputStream(side), 1 << 16))) {
+                    if (in.readLong() == file.ops()) {
+                        Shard[] exact = readShards(in, "buffer close-time snapshot " + side);
+                        shards = exact;
+                    }
+                }
+            }
+            java.nio.file.Files.deleteIfExists(side);
+        } catch (IOException | BufferStateException e) {
+            // the map itself was valid and is already loaded; the sidecar only adds the derived state
+            try {
+                java.nio.file.Files.deleteIfExists(side);
+            } catch (IOException ignored) {
+                // stale sidecars are recognised by their update count
+            }
+        }
     }
 
     /** Recreates the buffer of {@code dir} from a snapshot, whatever state the file was left in. */
@@ -123,11 +155,10 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
             java.util.Arrays.fill(lab, -1);
         }
         int piece = n / w;
-        file.beginUpdate();
         for (int r = 0; r < w; r++) {
             shards[r].insert(streamIdx, lab, r * piece, (r + 1) * piece);
         }
-        file.endUpdate(shards);
+        file.commit(shards);
     }
 
     @Override
@@ -167,9 +198,7 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
         for (int r = 0; r < w; r++) {
             shards[r].sample(per, out, r * per);
         }
-        for (Shard sh : shards) {
-            file.putMeta(sh);
-        }
+        file.commit(shards); // the generator states moved
         return out;
     }
 
@@ -184,7 +213,6 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
         for (int i = 0; i < n; i++) {
             checkFeature(idx[i], loss[i], viewSim[i], feature[i]);
         }
-        file.beginUpdate();
         for (int i = 0; i < n; i++) {
             for (Shard sh : shards) {
                 if (sh.updateStats(idx[i], loss[i], viewSim[i], feature[i])) {
@@ -192,7 +220,7 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
                 }
             }
         }
-        file.endUpdate(shards);
+        file.commit(shards);
     }
 
     private void checkFeature(long id, float l, float s, float[] f) {
@@ -338,8 +366,11 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
     @Override
     public void restoreFrom(InputStream in) throws IOException {
         checkOpen();
-        DataInputStream d = new DataInputStream(new BufferedInputStream(in, 1 << 16));
-        String src = "buffer snapshot";
+        shards = readShards(new DataInputStream(new BufferedInputStream(in, 1 << 16)), "buffer snapshot");
+        file.rewrite(shards);
+    }
+
+    private Shard[] readShards(DataInputStream d, String src) throws IOException {
         Shard[] fresh = newShards(spec);
         try {
             if (d.readLong() != MAGIC || d.readInt() != VERSION) {
@@ -373,14 +404,36 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
             throw new BufferStateException(e.getMessage() + " (corrupted snapshot); restart from the previous"
                     + " checkpoint", e);
         }
-        shards = fresh;
-        file.rewrite(shards);
+        return fresh;
     }
 
     @Override
     public void close() {
         if (!closed) {
             closed = true;
+            Path side = file.dir().resolve(SIDECAR);
+            Path tmp = file.dir().resolve(SIDECAR + ".tmp");
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream os = java.nio.channels.Channels.newOutputStream(ch);
+                DataOutputStream d = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
+                d.writeLong(file.ops());
+                d.flush();
+                closed = false;
+                snapshotTo(os);
+                closed = true;
+                ch.force(true);
+            } catch (IOException e) {
+                closed = true;
+                // without the sidecar a reopen rebuilds the derived state from the map: slower, same decisions
+            }
+            try {
+                java.nio.file.Files.move(tmp, side, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException ignored) {
+                // as above
+            }
             file.close();
         }
     }
