@@ -438,7 +438,7 @@ public final class BufferFile implements AutoCloseable {
     /** Loads the durable state into the shards, checking spec, journal, checksums and counts. */
     public void load(Shard[] shards) {
         byte[] sv = map.get(SPEC_KEY);
-        if (sv == null || sv.length != valueSize || !sealed(sv)) {
+        if (sv == null || sv.length < 64 || !sealed(sv)) {
             throw new BufferStateException(refuse("has no valid header record (corrupted or not a buffer)"));
         }
         ByteBuffer s = ByteBuffer.wrap(sv).order(ByteOrder.LITTLE_ENDIAN);
