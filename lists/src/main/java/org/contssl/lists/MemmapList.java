@@ -188,9 +188,6 @@ public final class MemmapList implements AutoCloseable {
             }
             this.labelChunkRecords = Math.max(1, maxChunkBytes / 4);
             this.labelChunks = map(labelsFile, count, 4, labelChunkRecords);
-            for (MappedByteBuffer b : labelChunks) {
-                b.order(ByteOrder.LITTLE_ENDIAN);
-            }
         } else {
             this.labelChunks = null;
             this.labelChunkRecords = 0;
@@ -223,6 +220,7 @@ public final class MemmapList implements AutoCloseable {
                 long first = c * perChunk;
                 long recs = Math.min(perChunk, n - first);
                 out[c] = ch.map(FileChannel.MapMode.READ_ONLY, first * w, recs * w);
+                out[c].order(ByteOrder.LITTLE_ENDIAN);
             }
         } catch (IOException e) {
             throw ListFormatException.ofFile(ListFormatException.Problem.IO_ERROR, file,
@@ -285,18 +283,47 @@ public final class MemmapList implements AutoCloseable {
         }
         int c = (int) (i / chunkRecords);
         int off = (int) ((i - c * chunkRecords) * width);
-        chunks[c].get(off, buf, 0, width);
-        int len = 0;
-        boolean ascii = true;
-        while (len < width && buf[len] != 0) {
-            ascii &= buf[len] >= 0;
-            len++;
+        MappedByteBuffer b = chunks[c];
+        // Find the first NUL eight bytes at a time (SWAR, little-endian words), then check that only NULs follow.
+        int len = -1;
+        int k = 0;
+        for (; k + 8 <= width; k += 8) {
+            long v = b.getLong(off + k);
+            long zero = (v - 0x0101010101010101L) & ~v & 0x8080808080808080L;
+            if (zero != 0) {
+                len = k + (Long.numberOfTrailingZeros(zero) >>> 3);
+                break;
+            }
         }
-        for (int k = len + 1; k < width; k++) {
-            if (buf[k] != 0) {
-                throw new ListFormatException(ListFormatException.Problem.NUL_IN_PATH, dataFile, i,
-                        "NUL byte at offset " + len + " inside the path (records are NUL-padded at the end only)",
-                        "check --record-width (this file may use another width) or rebuild the list");
+        if (len < 0) {
+            len = k;
+            while (len < width && b.get(off + len) != 0) {
+                len++;
+            }
+        }
+        int j = len + 1;
+        while (j < width && ((j & 7) != 0 || j + 8 > width)) {
+            if (b.get(off + j) != 0) {
+                throw interiorNul(i, len);
+            }
+            j++;
+        }
+        for (; j + 8 <= width; j += 8) {
+            if (b.getLong(off + j) != 0) {
+                throw interiorNul(i, len);
+            }
+        }
+        for (; j < width; j++) {
+            if (b.get(off + j) != 0) {
+                throw interiorNul(i, len);
+            }
+        }
+        b.get(off, buf, 0, len);
+        boolean ascii = true;
+        for (int q = 0; q < len; q++) {
+            if (buf[q] < 0) {
+                ascii = false;
+                break;
             }
         }
         String s;
@@ -321,6 +348,12 @@ public final class MemmapList implements AutoCloseable {
                     "check --count (the file may hold fewer written records) or rebuild the list");
         }
         return s;
+    }
+
+    private ListFormatException interiorNul(long i, int at) {
+        return new ListFormatException(ListFormatException.Problem.NUL_IN_PATH, dataFile, i,
+                "NUL byte at offset " + at + " inside the path (records are NUL-padded at the end only)",
+                "check --record-width (this file may use another width) or rebuild the list");
     }
 
     /** The path of record {@code i} relative to the base directory, after the optional rewrite. */

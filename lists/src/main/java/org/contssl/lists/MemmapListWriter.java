@@ -1,12 +1,9 @@
 package org.contssl.lists;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetEncoder;
@@ -41,12 +38,8 @@ public final class MemmapListWriter implements AutoCloseable {
     private final Path baseDir;
     private final Path tmpList;
     private final Path tmpLabels;
-    private final FileChannel listChannel;
-    private final FileChannel labelsChannel;
-    private final OutputStream listOut;
-    private final OutputStream labelsOut;
-    private final MessageDigest listSha;
-    private final MessageDigest labelsSha;
+    private final HashedOutput listOut;
+    private final HashedOutput labelsOut;
     private final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -68,23 +61,73 @@ public final class MemmapListWriter implements AutoCloseable {
         Files.createDirectories(this.list.getParent());
         AtomicFiles.removeStaleTemps(this.list);
         this.tmpList = AtomicFiles.tempSibling(this.list);
-        this.listChannel = FileChannel.open(tmpList, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        this.listOut = new BufferedOutputStream(Channels.newOutputStream(listChannel), 1 << 20);
+        this.listOut = new HashedOutput(tmpList, 1 << 20);
         if (withLabels) {
             AtomicFiles.removeStaleTemps(labels);
             this.tmpLabels = AtomicFiles.tempSibling(labels);
-            this.labelsChannel = FileChannel.open(tmpLabels, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            this.labelsOut = new BufferedOutputStream(Channels.newOutputStream(labelsChannel), 1 << 16);
+            this.labelsOut = new HashedOutput(tmpLabels, 1 << 16);
         } else {
             this.tmpLabels = null;
-            this.labelsChannel = null;
             this.labelsOut = null;
         }
-        try {
-            this.listSha = MessageDigest.getInstance("SHA-256");
-            this.labelsSha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    }
+
+    /**
+     * A file written through a block buffer whose SHA-256 is computed per block (hashing per 120-byte record
+     * costs several times more than the writing itself).
+     */
+    private static final class HashedOutput {
+        private final FileChannel channel;
+        private final MessageDigest sha;
+        private final byte[] block;
+        private int pos;
+
+        HashedOutput(Path file, int blockSize) throws IOException {
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            this.block = new byte[blockSize];
+            try {
+                this.sha = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void write(byte[] src, int off, int len) throws IOException {
+            while (len > 0) {
+                int n = Math.min(len, block.length - pos);
+                System.arraycopy(src, off, block, pos, n);
+                pos += n;
+                off += n;
+                len -= n;
+                if (pos == block.length) {
+                    flush();
+                }
+            }
+        }
+
+        private void flush() throws IOException {
+            sha.update(block, 0, pos);
+            ByteBuffer bb = ByteBuffer.wrap(block, 0, pos);
+            while (bb.hasRemaining()) {
+                channel.write(bb);
+            }
+            pos = 0;
+        }
+
+        /** Flushes, syncs and closes; returns the hex SHA-256 of everything written. */
+        String finish() throws IOException {
+            flush();
+            channel.force(true);
+            channel.close();
+            return HexFormat.of().formatHex(sha.digest());
+        }
+
+        void abandon() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the file is deleted next
+            }
         }
     }
 
@@ -142,11 +185,10 @@ public final class MemmapListWriter implements AutoCloseable {
         labelBytes[2] = (byte) (label >>> 16);
         labelBytes[3] = (byte) (label >>> 24);
         try {
-            labelsOut.write(labelBytes);
+            labelsOut.write(labelBytes, 0, 4);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write labels for " + list, e);
         }
-        labelsSha.update(labelBytes);
         count++;
     }
 
@@ -154,14 +196,7 @@ public final class MemmapListWriter implements AutoCloseable {
         if (done) {
             throw new IllegalStateException("writer for " + list + " is already committed or closed");
         }
-        ByteBuffer bb;
-        try {
-            bb = encoder.reset().encode(CharBuffer.wrap(path));
-        } catch (CharacterCodingException e) {
-            throw new ListFormatException(ListFormatException.Problem.INVALID_UTF8, list, count,
-                    "path '" + path + "' cannot be encoded as UTF-8 (unpaired surrogate?)", "fix the file name");
-        }
-        int len = bb.remaining();
+        int len = encode(path);
         if (len == 0 || path.isBlank()) {
             throw new ListFormatException(ListFormatException.Problem.EMPTY_RECORD, list, count,
                     "empty path", "every record must name a file");
@@ -172,12 +207,11 @@ public final class MemmapListWriter implements AutoCloseable {
                     "use a larger record width (e.g. data.record_width=" + Math.max(len, 2 * width)
                             + ") or a shorter path");
         }
-        if (!path.equals(path.strip())) {
+        if (Character.isWhitespace(path.charAt(0)) || Character.isWhitespace(path.charAt(path.length() - 1))) {
             // The reader strips surrounding whitespace like the reference does, so such a path would not round-trip.
             throw new ListFormatException(ListFormatException.Problem.BAD_OPTION, list, count,
                     "path '" + path + "' starts or ends with whitespace", "rename the file");
         }
-        bb.get(record, 0, len);
         for (int k = 0; k < len; k++) {
             if (record[k] == 0) {
                 throw new ListFormatException(ListFormatException.Problem.NUL_IN_PATH, list, count,
@@ -191,7 +225,39 @@ public final class MemmapListWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + list, e);
         }
-        listSha.update(record, 0, width);
+    }
+
+    /**
+     * UTF-8 encodes {@code path} into {@link #record} (ASCII copied directly, the common case) and returns its
+     * byte length; a length above the width is returned without writing past the buffer.
+     */
+    private int encode(String path) {
+        int n = path.length();
+        if (n <= width) {
+            int k = 0;
+            while (k < n) {
+                char ch = path.charAt(k);
+                if (ch >= 0x80) {
+                    break;
+                }
+                record[k++] = (byte) ch;
+            }
+            if (k == n) {
+                return n;
+            }
+        }
+        ByteBuffer bb;
+        try {
+            bb = encoder.reset().encode(CharBuffer.wrap(path));
+        } catch (CharacterCodingException e) {
+            throw new ListFormatException(ListFormatException.Problem.INVALID_UTF8, list, count,
+                    "path '" + path + "' cannot be encoded as UTF-8 (unpaired surrogate?)", "fix the file name");
+        }
+        int len = bb.remaining();
+        if (len <= width) {
+            bb.get(record, 0, len);
+        }
+        return len;
     }
 
     private void checkInsideBase(String path) {
@@ -219,23 +285,17 @@ public final class MemmapListWriter implements AutoCloseable {
         done = true;
         Path sidecar = Sidecars.sidecarOf(list);
         try {
-            listOut.flush();
-            listChannel.force(true);
-            listOut.close();
-            if (labelsOut != null) {
-                labelsOut.flush();
-                labelsChannel.force(true);
-                labelsOut.close();
-            }
+            String listHash = listOut.finish();
+            String labelsHash = labelsOut != null ? labelsOut.finish() : null;
             ListMetadata.Builder b = (template == null ? ListMetadata.builder() : template)
                     .count(count)
                     .recordWidth(width)
                     .dtype("S" + width)
                     .dataFile(null)
                     .baseDir(Sidecars.storeRelative(sidecar, baseDir))
-                    .sha256(HexFormat.of().formatHex(listSha.digest()));
+                    .sha256(listHash);
             if (labels != null) {
-                b.labelsFile(labels.getFileName().toString()).labelsSha256(HexFormat.of().formatHex(labelsSha.digest()));
+                b.labelsFile(labels.getFileName().toString()).labelsSha256(labelsHash);
             } else {
                 b.labelsFile(null).labelsSha256(null);
             }
@@ -297,17 +357,9 @@ public final class MemmapListWriter implements AutoCloseable {
     }
 
     private void discard() {
-        try {
-            listOut.close();
-        } catch (IOException ignored) {
-            // the temp file is deleted next
-        }
+        listOut.abandon();
         if (labelsOut != null) {
-            try {
-                labelsOut.close();
-            } catch (IOException ignored) {
-                // the temp file is deleted next
-            }
+            labelsOut.abandon();
         }
         AtomicFiles.deleteQuietly(tmpList);
         if (tmpLabels != null) {

@@ -174,4 +174,48 @@ class MemmapListTest {
             assertThatThrownBy(() -> l.pathAt(0)).isInstanceOf(IndexOutOfBoundsException.class);
         }
     }
+
+    @Test
+    void recordsOfEveryLengthUpToTheFullWidthReadBackAndStrayBytesAfterTheEndAreCaught() throws Exception {
+        java.util.Random r = new java.util.Random(17);
+        for (int w : new int[]{1, 7, 8, 9, 13, 64, 120}) {
+            Path list = dir.resolve("w" + w + ".memmap");
+            List<String> paths = new ArrayList<>();
+            try (MemmapListWriter wr = MemmapListWriter.create(list, w, dir, false)) {
+                for (int i = 0; i < 200; i++) {
+                    int len = i < w ? i + 1 : 1 + r.nextInt(w); // every length once, then random ones
+                    StringBuilder sb = new StringBuilder();
+                    for (int k = 0; k < len; k++) {
+                        sb.append((char) ('a' + r.nextInt(26)));
+                    }
+                    paths.add(sb.toString());
+                    wr.add(sb.toString());
+                }
+                wr.commit(null);
+            }
+            byte[] bytes = Files.readAllBytes(list);
+            try (MemmapList l = MemmapList.open(list)) {
+                for (int i = 0; i < paths.size(); i++) {
+                    assertThat(l.pathAt(i)).as("width %d record %d", w, i).isEqualTo(paths.get(i));
+                }
+            }
+            // a stray byte anywhere after a record's terminating NUL is an interior NUL
+            Path bad = dir.resolve("bad" + w + ".memmap");
+            for (int i = 0; i < paths.size(); i += 5) {
+                int len = paths.get(i).length();
+                if (len + 1 >= w) {
+                    continue;
+                }
+                byte[] copy = bytes.clone();
+                int pos = len + 1 + r.nextInt(w - len - 1);
+                copy[i * w + pos] = 'x';
+                Files.write(bad, copy);
+                final int rec = i;
+                try (MemmapList l = MemmapList.open(bad, MemmapList.OpenOptions.defaults().withRecordWidth(w))) {
+                    assertThatThrownBy(() -> l.pathAt(rec)).as("width %d record %d stray at %d", w, rec, pos)
+                            .isInstanceOf(ListFormatException.class).hasMessageContaining("NUL byte at offset " + len);
+                }
+            }
+        }
+    }
 }

