@@ -72,37 +72,41 @@ final class ColorOps {
         if (planes == 1 || shift == 0f) {
             return;
         }
+        float shift6 = shift * 6f;
         for (int i = 0; i < n; i++) {
-            float r = img[i] / 255f;
-            float g = img[n + i] / 255f;
-            float b = img[2 * n + i] / 255f;
+            float r = img[i];
+            float g = img[n + i];
+            float b = img[2 * n + i];
             float maxc = Math.max(r, Math.max(g, b));
             float minc = Math.min(r, Math.min(g, b));
             float cr = maxc - minc;
             if (cr == 0f) {
                 continue; // grey pixel: hue undefined, unchanged
             }
-            float s = cr / maxc;
-            float h;
+            // Hue in sixths of a turn, as torchvision's _rgb2hsv; v and s stay on the 0..255 scale (v*(1-s*f)
+            // below is scale-invariant), which saves two divisions per pixel.
+            float inv = 1f / cr;
+            float h6;
             if (maxc == r) {
-                h = (g - b) / cr;
+                h6 = (g - b) * inv;
             } else if (maxc == g) {
-                h = 2f + (b - r) / cr;
+                h6 = 2f + (b - r) * inv;
             } else {
-                h = 4f + (r - g) / cr;
+                h6 = 4f + (r - g) * inv;
             }
-            h = h / 6f + shift;
-            h -= (float) Math.floor(h);
-            float v = maxc;
-            float h6 = h * 6f;
-            int sector = (int) h6;
-            if (sector > 5) {
-                sector = 5;
+            h6 += shift6;
+            // h6 lies in [-4, 8): the base hue is in [-1, 5) and the shift in [-3, 3]; wrap into [0, 6).
+            if (h6 < 0f) {
+                h6 += 6f;
+            } else if (h6 >= 6f) {
+                h6 -= 6f;
             }
+            int sector = Math.min((int) h6, 5);
             float fr = h6 - sector;
-            float p = v * (1 - s);
-            float q = v * (1 - s * fr);
-            float t = v * (1 - s * (1 - fr));
+            float v = maxc;
+            float p = minc; // v * (1 - s) with s = cr / maxc
+            float q = v - cr * fr; // v * (1 - s * f)
+            float t = v - cr * (1f - fr); // v * (1 - s * (1 - f))
             float nr;
             float ng;
             float nb;
@@ -138,9 +142,9 @@ final class ColorOps {
                     nb = q;
                 }
             }
-            img[i] = clamp(nr * 255f);
-            img[n + i] = clamp(ng * 255f);
-            img[2 * n + i] = clamp(nb * 255f);
+            img[i] = clamp(nr);
+            img[n + i] = clamp(ng);
+            img[2 * n + i] = clamp(nb);
         }
     }
 
