@@ -105,7 +105,7 @@ public final class AugmentPool implements AutoCloseable {
         requireCapacity(view1, files.size(), len, "view1");
         requireCapacity(view2, files.size(), len, "view2");
         long[] s = seeds.clone();
-        return run(List.copyOf(files), view1, view2, (img, i) -> {
+        return run(List.copyOf(files), len, view1, view2, (img, i) -> {
             augment.augment(img, SeedMix.viewSeed(s[i], 1), view1, i * len);
             augment.augment(img, SeedMix.viewSeed(s[i], 2), view2, i * len);
         });
@@ -118,13 +118,22 @@ public final class AugmentPool implements AutoCloseable {
     public CompletableFuture<ViewBatch> submitEval(List<Path> files, boolean raw) throws InterruptedException {
         int len = eval.sampleLength();
         float[] out = new float[files.size() * len];
-        return run(List.copyOf(files), out, null, (img, i) -> {
+        return run(List.copyOf(files), len, out, null, (img, i) -> {
             if (raw) {
                 eval.rawPixels(img, out, i * len);
             } else {
                 eval.apply(img, out, i * len);
             }
         });
+    }
+
+    /**
+     * Decodes each file once (filling the cache, when there is one) and reports the ones that fail: an admission
+     * check for a stream chunk before its samples enter a replay buffer, so a bad file is skipped once, up front.
+     */
+    public CompletableFuture<List<SampleFailure>> submitValidate(List<Path> files) throws InterruptedException {
+        return run(List.copyOf(files), 0, new float[0], null, (img, i) -> {
+        }).thenApply(ViewBatch::failures);
     }
 
     private static void requireCapacity(float[] a, int n, int len, String name) {
@@ -138,10 +147,9 @@ public final class AugmentPool implements AutoCloseable {
         void run(DecodedImage img, int index);
     }
 
-    private CompletableFuture<ViewBatch> run(List<Path> files, float[] view1, float[] view2, SampleWork work)
-            throws InterruptedException {
+    private CompletableFuture<ViewBatch> run(List<Path> files, int len, float[] view1, float[] view2,
+                                             SampleWork work) throws InterruptedException {
         int n = files.size();
-        int len = augment.sampleLength();
         CompletableFuture<ViewBatch> result = new CompletableFuture<>();
         if (n == 0) {
             result.complete(new ViewBatch(0, len, view1, view2, List.of(), 0));

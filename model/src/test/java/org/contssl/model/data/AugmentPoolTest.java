@@ -119,6 +119,21 @@ class AugmentPoolTest {
     }
 
     @Test
+    void validateReportsBadFilesAndWarmsTheCache() throws Exception {
+        List<Path> mixed = new ArrayList<>(files.subList(0, 5));
+        mixed.set(2, Files.writeString(dir.resolve("text.png"), "not a png"));
+        try (AugmentPool pool = new AugmentPool(new ImageDecoder(), cfg, 2, 2, 1 << 20)) {
+            List<SampleFailure> bad = pool.submitValidate(mixed).get(30, TimeUnit.SECONDS);
+            assertThat(bad).extracting(SampleFailure::index).containsExactly(2);
+            assertThat(bad.get(0).reason()).isEqualTo(Reason.NOT_AN_IMAGE);
+            assertThat(pool.cache().entries()).isEqualTo(4);
+            long misses = pool.cache().misses();
+            pool.submit(List.of(mixed.get(0), mixed.get(1)), new long[]{1, 2}).get(30, TimeUnit.SECONDS);
+            assertThat(pool.cache().misses()).isEqualTo(misses);
+        }
+    }
+
+    @Test
     void callerArraysAndEvalBatches() throws Exception {
         int len = cfg.sampleLength();
         float[] v1 = new float[files.size() * len];
