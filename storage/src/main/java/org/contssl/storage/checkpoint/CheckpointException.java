@@ -1,7 +1,9 @@
 package org.contssl.storage.checkpoint;
 
-/** A checkpoint that cannot be written or read, described in one line naming it and the way out. */
-public class CheckpointException extends RuntimeException {
+import java.io.IOException;
+
+/** A checkpoint cannot be written or does not verify; the message is one line naming it and the problem. */
+public class CheckpointException extends IOException {
     public CheckpointException(String message) {
         super(message);
     }

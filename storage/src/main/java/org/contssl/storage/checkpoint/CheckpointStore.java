@@ -1,214 +1,316 @@
 package org.contssl.storage.checkpoint;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * Checkpoints as directories of named sections plus a manifest with each section's SHA-256. A checkpoint is
- * written into a temporary directory, every file fsynced, then renamed into place (and the parent directory
- * fsynced): a crash at any moment leaves either the complete checkpoint or none, never a half one that looks
- * whole. All checkpoints are kept. Reading verifies the checksums; {@link #latestValid} falls back to the
- * previous checkpoint when the newest is damaged and says so.
+ * Checkpoints of a training run under one directory ({@code checkpoints/}): each a directory
+ * {@code checkpoint_<progress>} or {@code checkpoint_final} holding one file per named section and a
+ * {@code manifest.json} with each section's size and SHA-256. Written atomically: everything goes to a hidden
+ * temporary directory, is fsynced, and the directory is renamed into place (then the parent is fsynced), so a crash
+ * leaves either the complete checkpoint or none. All checkpoints are kept.
  */
 public final class CheckpointStore {
-
-    public static final String MANIFEST = "manifest.json";
+    public static final String FINAL = "checkpoint_final";
+    static final String MANIFEST = "manifest.json";
     private static final String TMP_PREFIX = ".tmp-";
+    private static final String TRASH_PREFIX = ".trash-";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,119}");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
 
-    public CheckpointStore(Path dir) {
+    /** Opens (creating) the store; leftovers of interrupted writes are removed. */
+    public CheckpointStore(Path dir) throws IOException {
         this.dir = dir;
+        Files.createDirectories(dir);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(TMP_PREFIX) || n.startsWith(TRASH_PREFIX)) {
+                    deleteTree(p);
+                }
+            }
+        }
     }
 
     public Path dir() {
         return dir;
     }
 
-    /**
-     * Writes checkpoint {@code name} atomically. {@code sequence} orders checkpoints (the training step, say);
-     * an existing checkpoint of the same name is replaced only once the new one is complete.
-     */
-    public StoredCheckpoint write(String name, long sequence, Map<String, String> meta, List<Section> sections) {
-        if (!name.matches("[A-Za-z0-9._-]+") || name.startsWith(".")) {
-            throw new IllegalArgumentException("checkpoint name '" + name + "' must be a plain directory name");
+    /** Name of the checkpoint at a fraction of progress: {@code checkpoint_0.2500}. */
+    public static String nameFor(double progress) {
+        if (!(progress >= 0 && progress <= 1)) {
+            throw new IllegalArgumentException("checkpoint progress " + progress + " must be in [0, 1]");
         }
-        Path target = dir.resolve(name);
-        Path tmp = dir.resolve(TMP_PREFIX + name + "-" + System.nanoTime());
+        return String.format(Locale.ROOT, "checkpoint_%.4f", progress);
+    }
+
+    /** Writes a checkpoint atomically; replaces an existing one of the same name (e.g. a corrupted one). */
+    public Checkpoint write(String name, double progress, Map<String, SectionWriter> sections) throws IOException {
+        return write(name, progress, Map.of(), sections);
+    }
+
+    /** As {@link #write(String, double, Map)}, with small string facts stored in the manifest. */
+    public Checkpoint write(String name, double progress, Map<String, String> metadata,
+                            Map<String, SectionWriter> sections) throws IOException {
+        checkName(name, "checkpoint");
+        if (sections.isEmpty()) {
+            throw new IllegalArgumentException("checkpoint " + name + " needs at least one section");
+        }
+        for (String s : sections.keySet()) {
+            checkName(s, "section");
+        }
+        Path tmp = dir.resolve(TMP_PREFIX + name + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Files.createDirectory(tmp);
         try {
-            Files.createDirectories(tmp);
-            Map<String, StoredCheckpoint.SectionInfo> infos = new LinkedHashMap<>();
-            for (Section section : sections) {
-                infos.put(section.name(), writeSection(tmp.resolve(section.name()), section.writer()));
+            List<Checkpoint.Section> written = new ArrayList<>();
+            for (Map.Entry<String, SectionWriter> e : sections.entrySet()) {
+                written.add(writeSection(tmp, name, e.getKey(), e.getValue()));
             }
-            StoredCheckpoint manifest = new StoredCheckpoint(target, name, sequence, Map.copyOf(meta), infos);
-            writeSection(tmp.resolve(MANIFEST), out -> JSON.writeValue(out, Manifest.of(manifest)));
-            fsyncDirectory(tmp);
+            String created = Instant.now().toString();
+            ObjectNode m = JSON.createObjectNode();
+            m.put("format", 1);
+            m.put("name", name);
+            m.put("progress", progress);
+            m.put("created", created);
+            ObjectNode md = m.putObject("metadata");
+            metadata.forEach(md::put);
+            ArrayNode arr = m.putArray("sections");
+            for (Checkpoint.Section s : written) {
+                ObjectNode o = arr.addObject();
+                o.put("name", s.name());
+                o.put("file", s.file());
+                o.put("bytes", s.bytes());
+                o.put("sha256", s.sha256());
+            }
+            byte[] manifest = JSON.writeValueAsBytes(m);
+            try (FileChannel ch = FileChannel.open(tmp.resolve(MANIFEST), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(manifest));
+                ch.force(true);
+            }
+            fsyncDir(tmp);
+            Path target = dir.resolve(name);
+            Path trash = null;
             if (Files.exists(target)) {
-                Path old = dir.resolve(TMP_PREFIX + "old-" + name + "-" + System.nanoTime());
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                deleteTree(old);
-            } else {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                trash = dir.resolve(TRASH_PREFIX + name + "-" + System.nanoTime());
+                move(target, trash);
             }
-            fsyncDirectory(dir);
-            return manifest;
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw new CheckpointException("cannot write checkpoint " + target + ": " + e.getMessage()
-                    + " (check free disk space; the previous checkpoints are intact)", e);
+            move(tmp, target);
+            fsyncDir(dir);
+            if (trash != null) {
+                deleteTree(trash);
+            }
+            return new Checkpoint(name, progress, target, created, metadata, written);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(tmp);
+            if (e instanceof CheckpointException) {
+                throw e;
+            }
+            throw new CheckpointException("cannot write checkpoint " + name + " in " + dir + ": " + oneLine(e)
+                    + (e instanceof IOException ? "; check free disk space and permissions" : ""), e);
         }
     }
 
-    /** Complete checkpoints (manifest present and readable), oldest first; damaged ones are left out. */
-    public List<StoredCheckpoint> list() {
-        List<StoredCheckpoint> out = new ArrayList<>();
+    private static Checkpoint.Section writeSection(Path tmp, String cp, String section, SectionWriter w)
+            throws IOException {
+        String file = section + ".bin";
+        MessageDigest md = sha256();
+        long[] count = new long[1];
+        try (FileChannel ch = FileChannel.open(tmp.resolve(file), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            OutputStream raw = Channels.newOutputStream(ch);
+            DigestOutputStream dig = new DigestOutputStream(new BufferedOutputStream(raw, 1 << 16), md);
+            OutputStream counting = new FilterOutputStream(dig) {
+                @Override
+                public void write(int b) throws IOException {
+                    dig.write(b);
+                    count[0]++;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    dig.write(b, off, len);
+                    count[0] += len;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    flush(); // the writer must not close the file under us
+                }
+            };
+            w.writeTo(counting);
+            dig.flush();
+            ch.force(true);
+        }
+        return new Checkpoint.Section(section, file, count[0], HexFormat.of().formatHex(md.digest()));
+    }
+
+    /** Checkpoints whose manifest can be read, in progress order (final last). Checksums are not verified here. */
+    public List<Checkpoint> list() throws IOException {
+        List<Checkpoint> out = new ArrayList<>();
         for (Path p : candidates()) {
             try {
                 out.add(readManifest(p));
             } catch (CheckpointException e) {
-                // listed only by latestValid's warnings
+                // unreadable manifests show up in loadLatestValid's rejected list
             }
         }
         out.sort(ORDER);
         return out;
     }
 
-    /**
-     * The newest checkpoint whose every section matches its checksum; each damaged newer one is reported to
-     * {@code warnings} (one line: which checkpoint, what failed, which one is used instead).
-     */
-    public Optional<StoredCheckpoint> latestValid(Consumer<String> warnings) {
-        List<StoredCheckpoint> complete = new ArrayList<>();
-        for (Path p : candidates()) {
-            try {
-                complete.add(readManifest(p));
-            } catch (CheckpointException e) {
-                warnings.accept(e.getMessage());
-            }
-        }
-        complete.sort(ORDER.reversed());
-        for (StoredCheckpoint c : complete) {
-            Optional<String> problem = verify(c);
-            if (problem.isEmpty()) {
-                return Optional.of(c);
-            }
-            warnings.accept("checkpoint " + c.dir() + " failed its checksum (" + problem.get()
-                    + "); falling back to the previous valid checkpoint");
-        }
-        return Optional.empty();
-    }
+    private static final Comparator<Checkpoint> ORDER = Comparator.comparingDouble(Checkpoint::progress)
+            .thenComparing(c -> c.name().equals(FINAL))
+            .thenComparing(Checkpoint::name);
 
-    /** Reads and checks one checkpoint directory. */
-    public StoredCheckpoint load(Path checkpointDir) {
-        StoredCheckpoint c = readManifest(checkpointDir);
-        verify(c).ifPresent(problem -> {
-            throw new CheckpointException("checkpoint " + checkpointDir + " failed its checksum (" + problem
-                    + "): use an earlier checkpoint");
-        });
-        return c;
-    }
-
-    /** Empty if every section's bytes hash to the manifest's SHA-256, else what is wrong. */
-    public static Optional<String> verify(StoredCheckpoint c) {
-        for (Map.Entry<String, StoredCheckpoint.SectionInfo> e : c.sections().entrySet()) {
-            Path file = c.dir().resolve(e.getKey());
-            try {
-                if (Files.size(file) != e.getValue().bytes()) {
-                    return Optional.of(e.getKey() + " has " + Files.size(file) + " bytes, expected "
-                            + e.getValue().bytes());
-                }
-                if (!sha256(file).equals(e.getValue().sha256())) {
-                    return Optional.of(e.getKey() + " does not match its SHA-256");
-                }
-            } catch (IOException ex) {
-                return Optional.of(e.getKey() + " is unreadable: " + ex.getMessage());
-            }
-        }
-        return Optional.empty();
-    }
-
-    public static String sha256(Path file) throws IOException {
-        MessageDigest digest = sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                digest.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static final Comparator<StoredCheckpoint> ORDER =
-            Comparator.comparingLong(StoredCheckpoint::sequence).thenComparing(StoredCheckpoint::name);
-
-    private List<Path> candidates() {
+    private List<Path> candidates() throws IOException {
         List<Path> out = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return out;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path p : entries) {
-                if (Files.isDirectory(p) && !p.getFileName().toString().startsWith(".")) {
-                    out.add(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new CheckpointException("cannot list checkpoints in " + dir + ": " + e.getMessage(), e);
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .forEach(out::add);
         }
         return out;
     }
 
-    private static StoredCheckpoint readManifest(Path checkpointDir) {
-        Path file = checkpointDir.resolve(MANIFEST);
+    /** The named checkpoint's manifest (not verified). */
+    public Checkpoint get(String name) throws IOException {
+        checkName(name, "checkpoint");
+        Path p = dir.resolve(name);
+        if (!Files.isDirectory(p)) {
+            throw new CheckpointException("checkpoint " + name + " does not exist in " + dir);
+        }
+        return readManifest(p);
+    }
+
+    /** Recomputes every section's SHA-256 and size; throws a one-line {@link CheckpointException} on mismatch. */
+    public Checkpoint verify(String name) throws IOException {
+        Checkpoint c = get(name);
+        verify(c);
+        return c;
+    }
+
+    private static void verify(Checkpoint c) throws IOException {
+        for (String s : c.sectionNames()) {
+            Checkpoint.Section sec = c.section(s);
+            Path f = c.dir().resolve(sec.file());
+            long size;
+            try {
+                size = Files.size(f);
+            } catch (NoSuchFileException e) {
+                throw new CheckpointException(c.name() + ": section " + s + " is missing (" + f + ")");
+            }
+            if (size != sec.bytes()) {
+                throw new CheckpointException(c.name() + ": section " + s + " has " + size + " bytes, the manifest"
+                        + " says " + sec.bytes() + " (truncated or overwritten)");
+            }
+            String actual = sha256Of(f);
+            if (!actual.equals(sec.sha256())) {
+                throw new CheckpointException(c.name() + ": section " + s + " fails its SHA-256 (expected "
+                        + sec.sha256().substring(0, 12) + "..., got " + actual.substring(0, 12) + "...)");
+            }
+        }
+    }
+
+    /**
+     * The newest checkpoint (by progress) whose manifest reads and whose sections all match their SHA-256; every
+     * newer one that failed is reported with its reason. Unreadable manifests are reported too.
+     */
+    public LoadResult loadLatestValid() throws IOException {
+        List<String> rejected = new ArrayList<>();
+        List<Checkpoint> readable = new ArrayList<>();
+        for (Path p : candidates()) {
+            try {
+                readable.add(readManifest(p));
+            } catch (CheckpointException e) {
+                rejected.add(e.getMessage());
+            }
+        }
+        readable.sort(ORDER.reversed());
+        for (Checkpoint c : readable) {
+            try {
+                verify(c);
+                return new LoadResult(Optional.of(c), rejected);
+            } catch (CheckpointException e) {
+                rejected.add(e.getMessage());
+            }
+        }
+        return new LoadResult(Optional.empty(), rejected);
+    }
+
+    /** SHA-256 of a section as recorded in the named checkpoint's manifest. */
+    public String sectionSha256(String checkpoint, String section) throws IOException {
+        return get(checkpoint).sha256(section);
+    }
+
+    private Checkpoint readManifest(Path p) throws CheckpointException {
+        String name = p.getFileName().toString();
+        JsonNode m;
         try {
-            return JSON.readValue(file.toFile(), Manifest.class).toStored(checkpointDir);
-        } catch (IOException | RuntimeException e) {
-            throw new CheckpointException("checkpoint " + checkpointDir + " has no readable " + MANIFEST + " ("
-                    + e.getClass().getSimpleName() + "); it is ignored");
-        }
-    }
-
-    private static StoredCheckpoint.SectionInfo writeSection(Path file, Section.Writer writer) throws IOException {
-        MessageDigest digest = sha256();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
-            DigestOutputStream out = new DigestOutputStream(new BufferedOutputStream(raw, 1 << 16), digest);
-            writer.writeTo(new NonClosing(out));
-            out.flush();
-            channel.force(true);
-        }
-        return new StoredCheckpoint.SectionInfo(Files.size(file), HexFormat.of().formatHex(digest.digest()));
-    }
-
-    private static void fsyncDirectory(Path directory) {
-        try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
-            ch.force(true);
+            m = JSON.readTree(p.resolve(MANIFEST).toFile());
         } catch (IOException e) {
-            // some file systems cannot fsync a directory; the rename is still atomic
+            throw new CheckpointException(name + ": manifest unreadable (" + oneLine(e) + ")", e);
+        }
+        if (m == null || !m.path("sections").isArray() || !m.path("progress").isNumber()
+                || !name.equals(m.path("name").asText())) {
+            throw new CheckpointException(name + ": manifest is incomplete or belongs to another checkpoint");
+        }
+        List<Checkpoint.Section> secs = new ArrayList<>();
+        for (JsonNode s : m.get("sections")) {
+            String file = s.path("file").asText();
+            if (!NAME.matcher(file).matches()) {
+                throw new CheckpointException(name + ": manifest names an invalid section file '" + file + "'");
+            }
+            secs.add(new Checkpoint.Section(s.path("name").asText(), file, s.path("bytes").asLong(-1),
+                    s.path("sha256").asText()));
+        }
+        Map<String, String> md = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = m.path("metadata").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            md.put(e.getKey(), e.getValue().asText());
+        }
+        return new Checkpoint(name, m.get("progress").asDouble(), p, m.path("created").asText(), md, secs);
+    }
+
+    // ---- helpers ----
+
+    private static void checkName(String n, String what) {
+        if (n == null || !NAME.matcher(n).matches()) {
+            throw new IllegalArgumentException(what + " name '" + n + "' must be 1-120 characters of letters, digits,"
+                    + " '_', '.', '-', starting with a letter or digit");
         }
     }
 
@@ -216,56 +318,55 @@ public final class CheckpointStore {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("this JVM lacks SHA-256", e);
         }
     }
 
-    private static void deleteQuietly(Path p) {
-        try {
-            deleteTree(p);
-        } catch (IOException ignored) {
-            // a stray temp directory is ignored by list() and latestValid()
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
+    /** SHA-256 (lower-case hex) of a file. */
+    public static String sha256Of(Path f) throws IOException {
+        MessageDigest md = sha256();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(f)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
             }
         }
+        return HexFormat.of().formatHex(md.digest());
     }
 
-    /** Section writers may close the stream they get; the store closes the file itself. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new CheckpointException("cannot rename " + from + " to " + to + " atomically on this file system;"
+                    + " put the workdir on a local POSIX file system", e);
         }
     }
 
-    /** The JSON form of a manifest (paths are not stored: a checkpoint directory can be moved). */
-    record Manifest(String name, long sequence, Map<String, String> meta,
-                    Map<String, StoredCheckpoint.SectionInfo> sections) {
-        static Manifest of(StoredCheckpoint c) {
-            return new Manifest(c.name(), c.sequence(), c.meta(), c.sections());
+    private static void fsyncDir(Path d) {
+        try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // some file systems cannot fsync a directory; the data files themselves were forced
         }
+    }
 
-        StoredCheckpoint toStored(Path dir) {
-            return new StoredCheckpoint(dir, name, sequence, meta == null ? Map.of() : meta,
-                    sections == null ? Map.of() : sections);
+    private static void deleteTree(Path p) {
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted(Comparator.reverseOrder()).forEach(x -> {
+                try {
+                    Files.deleteIfExists(x);
+                } catch (IOException ignored) {
+                    // best effort: a leftover hidden directory is removed at the next open
+                }
+            });
+        } catch (IOException ignored) {
+            // already gone
         }
+    }
+
+    private static String oneLine(Throwable t) {
+        String m = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        return m.replaceAll("\\s+", " ").trim();
     }
 }
