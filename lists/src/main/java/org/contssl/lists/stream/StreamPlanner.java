@@ -434,10 +434,7 @@ public final class StreamPlanner {
                             Seeds.derive(req.seed(), "clip-noise", (long) c * clip + t));
                     Path target = dir.resolve(String.format("f%04d.png", t));
                     if (!Files.exists(target)) {
-                        byte[] png = enc.encode(f);
-                        Path tmp = AtomicFiles.tempSibling(target);
-                        Files.write(tmp, png);
-                        AtomicFiles.commit(tmp, target);
+                        AtomicFiles.writeUnsynced(target, enc.encode(f));
                         files++;
                     }
                     if (prev != null) {
