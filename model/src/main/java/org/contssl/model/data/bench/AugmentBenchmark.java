@@ -38,7 +38,8 @@ import org.contssl.model.data.ViewBatch;
  * in the same run: ImageIO's PNG decode against ours. Single-thread figures come as wall and CPU time; on a shared
  * machine (see {@code load_average_at_start}) the CPU figure is the steadier one. Runs in about 30 s.
  *
- * <p>Usage: {@code AugmentBenchmark [--json] [--seconds S]} (S = time per measurement, default 1.0).
+ * <p>Usage: {@code AugmentBenchmark [--json] [--seconds S] [--small]} (S = time per measurement, default 1.0;
+ * {@code --small}: a smoke run on a handful of files).
  */
 public final class AugmentBenchmark {
 
@@ -53,26 +54,31 @@ public final class AugmentBenchmark {
 
     private final double seconds;
     private final boolean json;
+    /** Smoke-test size: few files and tiny 224-px batches, so a test can run every code path in seconds. */
+    private final boolean small;
 
-    private AugmentBenchmark(double seconds, boolean json) {
+    private AugmentBenchmark(double seconds, boolean json, boolean small) {
         this.seconds = seconds;
         this.json = json;
+        this.small = small;
     }
 
     public static void main(String[] args) throws Exception {
         boolean json = false;
+        boolean small = false;
         double seconds = 1.0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--json" -> json = true;
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+                case "--small" -> small = true;
                 default -> {
-                    System.err.println("AugmentBenchmark: unknown option " + args[i] + "; use [--json] [--seconds S]");
+                    System.err.println("AugmentBenchmark: unknown option " + args[i] + "; use [--json] [--seconds S] [--small]");
                     System.exit(2);
                 }
             }
         }
-        new AugmentBenchmark(seconds, json).run();
+        new AugmentBenchmark(seconds, json, small).run();
     }
 
     private void run() throws Exception {
@@ -101,10 +107,11 @@ public final class AugmentBenchmark {
     // ------------------------------------------------------------------------------------------------ workloads
 
     private Map<String, Object> png28(Path dir) throws Exception {
-        List<DecodedImage> src = fashionMnist(512);
+        int count = small ? 64 : 512;
+        List<DecodedImage> src = fashionMnist(count);
         String source = src.isEmpty() ? "synthetic" : "fashion-mnist";
         if (src.isEmpty()) {
-            for (int i = 0; i < 512; i++) {
+            for (int i = 0; i < count; i++) {
                 src.add(synthetic(28, 28, 1, i));
             }
         }
@@ -121,7 +128,7 @@ public final class AugmentBenchmark {
 
     private Map<String, Object> jpeg224(Path dir) throws Exception {
         List<DecodedImage> src = new ArrayList<>();
-        for (int i = 0; i < 48; i++) {
+        for (int i = 0; i < (small ? 4 : 48); i++) {
             src.add(synthetic(320, 256, 3, i));
         }
         List<Path> files = write(src, dir.resolve("jpg"), "jpeg");
@@ -130,7 +137,7 @@ public final class AugmentBenchmark {
         r.put("source", "synthetic 320x256");
         r.put("images", files.size());
         r.put("bytes_per_file", Files.size(files.get(0)));
-        workload(r, files, cfg, BATCH_224, false);
+        workload(r, files, cfg, small ? 2 : BATCH_224, false);
         log("jpeg224: %s", r);
         return r;
     }
