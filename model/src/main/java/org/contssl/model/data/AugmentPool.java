@@ -102,6 +102,9 @@ public final class AugmentPool implements AutoCloseable {
                     + " seeds; pass one seed per sample");
         }
         int len = augment.sampleLength();
+        if (view1 == view2) {
+            throw new IllegalArgumentException("augment outputs view1 and view2 are the same array; pass two arrays");
+        }
         requireCapacity(view1, files.size(), len, "view1");
         requireCapacity(view2, files.size(), len, "view2");
         long[] s = seeds.clone();

@@ -127,6 +127,10 @@ public final class ImageDecoder {
             throw new ImageDecodeException(file, Reason.TOO_LARGE, info.format() + " header declares "
                     + info.width() + "x" + info.height() + " = " + info.pixelCount() + " pixels, limit " + maxPixels);
         }
+        if (info.pixelCount() * 3 > Integer.MAX_VALUE - 16) {
+            throw new ImageDecodeException(file, Reason.TOO_LARGE, info.format() + " header declares "
+                    + info.width() + "x" + info.height() + ", more than one Java array can hold as RGB");
+        }
     }
 
     /** Whole file into memory with one open; missing/empty/oversized files are classified before reading. */
