@@ -39,10 +39,10 @@ class FeatureFileTest {
     void outcomeRunsBothProbes() {
         FeatureMatrix train = LinearProbeTest.separable(1000, 16, 5, 0.3, 1);
         FeatureMatrix test = LinearProbeTest.separable(300, 16, 5, 0.3, 2);
-        ProbeOutcome o = ProbeOutcome.run(train, test, ProbeSettings.defaults().withEpochs(5), new KnnClassifier());
+        ProbeOutcome o = ProbeOutcome.run(train, test, ProbeSettings.defaultsFor(train.rows()), new KnnClassifier());
         assertThat(o.linear().top1()).isGreaterThan(98.0);
         assertThat(o.knn().top1()).isGreaterThan(98.0);
-        assertThat(o.epochLosses()).hasSize(5);
+        assertThat(o.epochLosses()).hasSize(ProbeSettings.defaultsFor(1000).epochs());
         assertThat(ProbeOutcome.run(train, test, ProbeSettings.defaults().withEpochs(1), null).knn()).isNull();
     }
 }

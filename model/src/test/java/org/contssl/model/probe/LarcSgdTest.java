@@ -52,6 +52,15 @@ class LarcSgdTest {
     }
 
     @Test
+    void smallProbeSetsGetEnoughSteps() {
+        assertThat(ProbeSettings.defaultsFor(10_000).epochs()).isEqualTo(ProbeSettings.DEFAULT_EPOCHS);
+        assertThat(ProbeSettings.defaultsFor(60_000).epochs()).isEqualTo(ProbeSettings.DEFAULT_EPOCHS);
+        // 1,000 images = 16 batches of 64 per epoch -> 188 epochs for 3,000 steps
+        assertThat(ProbeSettings.defaultsFor(1_000).epochs()).isEqualTo(188);
+        assertThat(ProbeSettings.defaultsFor(8_000).epochs()).isEqualTo(24);
+    }
+
+    @Test
     void cosineLearningRateIsConstantPerEpoch() {
         ProbeSettings s = ProbeSettings.defaults().withEpochs(4).withLr(2.0);
         assertThat(s.lrForEpoch(0)).isEqualTo(2.0);
