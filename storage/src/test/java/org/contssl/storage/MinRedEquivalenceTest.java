@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.contssl.storage.internal.Dots;
+import org.contssl.storage.internal.Tuning;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,6 +67,20 @@ class MinRedEquivalenceTest {
             greedyRounds += runCase(kind, seed);
         }
         assertThat(greedyRounds).as("the greedy branch must actually be exercised").isGreaterThan(50);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestFeatures.Kind.class)
+    void multiThreadedPathsMakeTheSameChoices(TestFeatures.Kind kind) {
+        int before = Tuning.parallelThreshold();
+        Tuning.setParallelThreshold(1); // split every Gram product, rebuild and refresh over threads
+        try {
+            for (int seed = 100; seed < 104; seed++) {
+                runCase(kind, seed);
+            }
+        } finally {
+            Tuning.setParallelThreshold(before);
+        }
     }
 
     private int runCase(TestFeatures.Kind kind, long seed) {

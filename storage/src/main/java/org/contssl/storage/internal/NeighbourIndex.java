@@ -27,6 +27,9 @@ final class NeighbourIndex {
     private static final int THREADS = Math.max(1, Integer.getInteger("contssl.storage.threads",
             Math.min(2, Runtime.getRuntime().availableProcessors())));
 
+    /** Candidate counts from which the Gram work is split over threads (tests lower it to cover that path). */
+    static volatile int parallelMin = 4096;
+
     private final Shard shard;
     int[] nb;
     float[] nv;
@@ -163,6 +166,11 @@ final class NeighbourIndex {
         if (nu == 0) {
             return;
         }
+        if (2L * nu >= n) {
+            // most rows changed (first eviction after a load, or a small buffer): one symmetric pass is cheaper
+            rebuild(cands, n);
+            return;
+        }
         final int nU = nu;
         for (int i = 0; i < n; i++) {
             int c = cands[i];
@@ -175,7 +183,7 @@ final class NeighbourIndex {
                 }
             }
         }
-        int parts = n >= 4096 ? THREADS : 1;
+        int parts = n >= parallelMin ? Math.max(2, THREADS) : 1;
         TopList[][] partial = new TopList[parts][];
         List<Runnable> jobs = new ArrayList<>();
         for (int t = 0; t < parts; t++) {
@@ -206,6 +214,15 @@ final class NeighbourIndex {
             return;
         }
         float[] out = new float[Math.min(ROW_BLOCK, nU) * w];
+        // per column: the value an offer must beat to enter its list (+inf for dirty columns, whose lists are rebuilt
+        // from their own rows); kept dense so the scan below reads memory sequentially
+        float[] colBound = new float[w];
+        int[] colSlot = new int[w];
+        for (int j = 0; j < w; j++) {
+            int cs = cands[c0 + j];
+            colSlot[j] = cs;
+            colBound[j] = dirty[cs] ? Float.POSITIVE_INFINITY : bound[cs];
+        }
         float[] f = shard.feat;
         int p = shard.stride;
         for (int r0 = 0; r0 < nU; r0 += ROW_BLOCK) {
@@ -215,22 +232,89 @@ final class NeighbourIndex {
                 int us = u[i];
                 TopList top = rowsTop[i];
                 int o = (i - r0) * w;
+                float thr = top.threshold();
+                float rest = top.rest;
                 for (int j = 0; j < w; j++) {
-                    int cs = cands[c0 + j];
-                    if (cs != us) {
-                        top.offer(cs, out[o + j]);
+                    float v = out[o + j];
+                    int cs = colSlot[j];
+                    if (cs == us) {
+                        continue;
+                    }
+                    if (v < thr) {
+                        rest = Math.max(rest, v); // cannot enter this row's list
+                    } else {
+                        top.rest = rest;
+                        top.offer(cs, v);
+                        rest = top.rest;
+                        thr = top.threshold();
+                    }
+                    if (v > colBound[j]) {
+                        offerList(cs, us, v);
+                        colBound[j] = bound[cs];
                     }
                 }
+                top.rest = rest;
             }
-            for (int j = 0; j < w; j++) {
-                int cs = cands[c0 + j];
-                if (dirty[cs]) {
-                    continue;
-                }
-                for (int i = r0; i < r1; i++) {
-                    offerList(cs, u[i], out[(i - r0) * w + j]);
-                }
+        }
+    }
+
+    /**
+     * Recomputes every list from scratch, computing each pair once (upper triangle, row blocks dealt round-robin to
+     * the threads); each thread collects partial lists that are merged in a fixed order.
+     */
+    void rebuild(int[] cands, int n) {
+        int parts = n >= parallelMin ? Math.max(2, THREADS) : 1;
+        TopList[][] partial = new TopList[parts][n];
+        List<Runnable> jobs = new ArrayList<>();
+        int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
+        for (int t = 0; t < parts; t++) {
+            final int part = t;
+            final TopList[] tops = partial[t];
+            for (int i = 0; i < n; i++) {
+                tops[i] = new TopList(K);
             }
+            jobs.add(() -> {
+                float[] out = new float[ROW_BLOCK * n];
+                for (int b = part; b < blocks; b += parts) {
+                    int r0 = b * ROW_BLOCK, r1 = Math.min(n, r0 + ROW_BLOCK);
+                    int w = n - r0;
+                    Dots.gram(shard.feat, shard.stride, cands, r0, r1, cands, r0, n, out);
+                    for (int i = r0; i < r1; i++) {
+                        int o = (i - r0) * w - r0;
+                        TopList ti = tops[i];
+                        int si = cands[i];
+                        float thr = ti.threshold();
+                        for (int j = i + 1; j < n; j++) {
+                            float v = out[o + j];
+                            if (v < thr) {
+                                if (v > ti.rest) {
+                                    ti.rest = v;
+                                }
+                            } else {
+                                ti.offer(cands[j], v);
+                                thr = ti.threshold();
+                            }
+                            TopList tj = tops[j];
+                            if (v < tj.threshold()) {
+                                if (v > tj.rest) {
+                                    tj.rest = v;
+                                }
+                            } else {
+                                tj.offer(si, v);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        run(jobs);
+        for (int i = 0; i < n; i++) {
+            TopList merged = partial[0][i];
+            for (int t = 1; t < parts; t++) {
+                merged.merge(partial[t][i]);
+            }
+            setList(cands[i], merged);
+            dirty[cands[i]] = false;
         }
     }
 
@@ -239,7 +323,7 @@ final class NeighbourIndex {
         if (nRows == 0) {
             return;
         }
-        int parts = (long) nRows * nCols >= 1 << 16 ? THREADS : 1;
+        int parts = (long) nRows * nCols >= 16L * parallelMin ? Math.max(2, THREADS) : 1;
         parts = Math.min(parts, nRows);
         List<Runnable> jobs = new ArrayList<>();
         for (int t = 0; t < parts; t++) {

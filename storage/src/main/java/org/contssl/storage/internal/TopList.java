@@ -27,6 +27,11 @@ final class TopList {
         return v > w || (v == w && s < t);
     }
 
+    /** Values strictly below this cannot enter the list (they only raise {@link #rest}). */
+    float threshold() {
+        return count == k ? vals[k - 1] : Float.NEGATIVE_INFINITY;
+    }
+
     void offer(int slot, float v) {
         if (count == k) {
             float lv = vals[k - 1];
