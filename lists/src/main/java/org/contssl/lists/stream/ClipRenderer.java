@@ -10,7 +10,9 @@ import org.contssl.lists.imports.Raster8;
  *
  * <p>Magnitudes are totals over the clip, so a 64-frame clip moves as far as a 16-frame one but in smaller steps
  * (consecutive frames of long clips are near-duplicates, as in real video). At most: pan 12 % of the shorter side,
- * zoom ±15 %, rotation ±12°, brightness ±20 grey levels; noise σ = 2 grey levels.
+ * zoom ±15 %, rotation ±12°, brightness ±20 grey levels; noise σ = 2 grey levels. Sources whose shorter side
+ * exceeds {@link #MAX_SHORT_SIDE} are first reduced to it ({@link #fitShortSide}), as the reference pre-resized its
+ * frames to short side 256; a 12-megapixel photo would otherwise give 12-megapixel frames.
  */
 public final class ClipRenderer {
 
@@ -20,6 +22,7 @@ public final class ClipRenderer {
     static final double MAX_ROTATION = Math.toRadians(12);
     static final double MAX_BRIGHTNESS = 20;
     static final double NOISE_SIGMA = 2.0;
+    public static final int MAX_SHORT_SIDE = 256;
 
     /** One clip's camera path; all amounts are totals reached at the last frame. */
     public record Camera(double panX, double panY, double wobble, double wobbleCycles, double phaseX, double phaseY,
@@ -100,6 +103,45 @@ public final class ClipRenderer {
             }
         }
         return new Raster8(width, height, ch, out);
+    }
+
+    /** Area-average downscale so the shorter side is at most {@code maxShort}; smaller images are returned as is. */
+    public static Raster8 fitShortSide(Raster8 src, int maxShort) {
+        int w = src.width();
+        int h = src.height();
+        int shortSide = Math.min(w, h);
+        if (shortSide <= maxShort) {
+            return src;
+        }
+        double f = (double) shortSide / maxShort;
+        int ow = Math.max(1, (int) Math.round(w / f));
+        int oh = Math.max(1, (int) Math.round(h / f));
+        int ch = src.channels();
+        byte[] in = src.data();
+        byte[] out = new byte[ow * oh * ch];
+        long[] acc = new long[ch];
+        for (int y = 0; y < oh; y++) {
+            int y0 = (int) ((long) y * h / oh);
+            int y1 = Math.max(y0 + 1, (int) ((long) (y + 1) * h / oh));
+            for (int x = 0; x < ow; x++) {
+                int x0 = (int) ((long) x * w / ow);
+                int x1 = Math.max(x0 + 1, (int) ((long) (x + 1) * w / ow));
+                java.util.Arrays.fill(acc, 0);
+                for (int yy = y0; yy < y1; yy++) {
+                    for (int xx = x0; xx < x1; xx++) {
+                        int o = (yy * w + xx) * ch;
+                        for (int c = 0; c < ch; c++) {
+                            acc[c] += in[o + c] & 0xff;
+                        }
+                    }
+                }
+                int n = (y1 - y0) * (x1 - x0);
+                for (int c = 0; c < ch; c++) {
+                    out[(y * ow + x) * ch + c] = (byte) ((acc[c] + n / 2) / n);
+                }
+            }
+        }
+        return new Raster8(ow, oh, ch, out);
     }
 
     private static int clamp(int v, int n) {

@@ -422,7 +422,7 @@ public final class StreamPlanner {
             long files = 0;
             Path base = req.dataDir();
             for (int c = lo; c < hi; c++) {
-                Raster8 src = pool.pixels(sources[c]);
+                Raster8 src = ClipRenderer.fitShortSide(pool.pixels(sources[c]), ClipRenderer.MAX_SHORT_SIDE);
                 int label = pool.label(sources[c]);
                 ClipRenderer.Camera cam = ClipRenderer.Camera.draw(Seeds.derive(req.seed(), "clip-camera", c),
                         src.width(), src.height());
@@ -444,7 +444,9 @@ public final class StreamPlanner {
                     labels[c * clip + t] = label;
                 }
                 if (c + 1 < sources.length) {
-                    clipEnds.add(prev, pool.pixels(sources[c + 1])); // the next clip starts on its source image
+                    // the next clip starts on its (fitted) source image
+                    clipEnds.add(prev, ClipRenderer.fitShortSide(pool.pixels(sources[c + 1]),
+                            ClipRenderer.MAX_SHORT_SIDE));
                 }
             }
             return new RenderPart(consecutive, clipEnds, files);
