@@ -135,6 +135,12 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
+    /** Forgets the events received so far (before opening the next page). */
+    void clearEvents() {
+        events.clear();
+        seen.clear();
+    }
+
     /** All events received so far. */
     List<JsonNode> events() {
         events.drainTo(seen);

@@ -16,6 +16,7 @@ import org.contssl.reports.SampleRuns;
 import org.contssl.reports.compare.CompareReport;
 import org.contssl.reports.render.ReportFiles;
 import org.contssl.reports.render.ReportWriter;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,20 @@ class HtmlReportInBrowserTest {
 
     @TempDir
     Path tmp;
+
+    /** One browser for the class: starting Chromium is the slow part on a shared 2-core machine. */
+    private static HeadlessChromium browser;
+    private static Path profile;
+
+    @AfterAll
+    static void closeBrowser() throws Exception {
+        if (browser != null) browser.close();
+        if (profile != null) {
+            try (var walk = Files.walk(profile)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
 
     @Test
     void runReportLoadsEveryImageWithoutConsoleErrors() throws Exception {
@@ -80,45 +95,51 @@ class HtmlReportInBrowserTest {
     private PageCheck open(Path html) throws Exception {
         Optional<Path> bin = HeadlessChromium.find();
         assumeTrue(bin.isPresent(), "chromium not installed (apt-get install -y chromium): headless HTML report check skipped");
-        Path profile = Files.createTempDirectory(tmp, "chromium-profile");
-        try (HeadlessChromium b = new HeadlessChromium(bin.get(), profile)) {
-            b.call("Runtime.enable", Map.of());
-            b.call("Log.enable", Map.of());
-            b.call("Network.enable", Map.of());
-            b.call("Page.enable", Map.of());
-            String url = html.toUri().toString();
-            b.call("Page.navigate", Map.of("url", url));
-            b.awaitEvent("Page.loadEventFired", Duration.ofSeconds(60));
-            JsonNode r = b.call("Runtime.evaluate", Map.of("returnByValue", true, "expression",
-                    "JSON.stringify({n: document.images.length, broken: Array.from(document.images)"
-                  + ".filter(i => !(i.complete && i.naturalWidth > 0 && i.naturalHeight > 0)).map(i => i.alt),"
-                  + " text: document.body.innerText})"));
-            JsonNode v = JSON.readTree(r.path("result").path("value").asText());
-            List<String> broken = new ArrayList<>();
-            v.path("broken").forEach(x -> broken.add(x.asText()));
-
-            List<String> problems = new ArrayList<>();
-            for (JsonNode e : b.events()) {
-                String m = e.path("method").asText();
-                JsonNode p = e.path("params");
-                switch (m) {
-                    case "Runtime.consoleAPICalled" -> {
-                        String type = p.path("type").asText();
-                        if (type.equals("error") || type.equals("assert") || type.equals("warning")) problems.add("console." + type + ": " + p.path("args"));
-                    }
-                    case "Runtime.exceptionThrown" -> problems.add("exception: " + p.path("exceptionDetails"));
-                    case "Log.entryAdded" -> {
-                        if (p.path("entry").path("level").asText().equals("error")) problems.add("log error: " + p.path("entry"));
-                    }
-                    case "Network.requestWillBeSent" -> {
-                        String u = p.path("request").path("url").asText();
-                        if (!u.equals(url) && !u.startsWith("data:")) problems.add("network request: " + u);
-                    }
-                    case "Network.loadingFailed" -> problems.add("load failed: " + p);
-                    default -> { }
-                }
-            }
-            return new PageCheck(v.path("n").asInt(), broken, problems, v.path("text").asText());
+        if (browser == null) {
+            profile = Files.createTempDirectory("contssl-chromium-profile");
+            browser = new HeadlessChromium(bin.get(), profile);
+            browser.call("Runtime.enable", Map.of());
+            browser.call("Log.enable", Map.of());
+            browser.call("Network.enable", Map.of());
+            browser.call("Page.enable", Map.of());
         }
+        HeadlessChromium b = browser;
+        // park on a blank page first so nothing from the previous page leaks into this page's events
+        b.call("Page.navigate", Map.of("url", "about:blank"));
+        b.awaitEvent("Page.loadEventFired", Duration.ofSeconds(60));
+        b.clearEvents();
+        String url = html.toUri().toString();
+        b.call("Page.navigate", Map.of("url", url));
+        b.awaitEvent("Page.loadEventFired", Duration.ofSeconds(60));
+        JsonNode r = b.call("Runtime.evaluate", Map.of("returnByValue", true, "expression",
+                "JSON.stringify({n: document.images.length, broken: Array.from(document.images)"
+              + ".filter(i => !(i.complete && i.naturalWidth > 0 && i.naturalHeight > 0)).map(i => i.alt),"
+              + " text: document.body.innerText})"));
+        JsonNode v = JSON.readTree(r.path("result").path("value").asText());
+        List<String> broken = new ArrayList<>();
+        v.path("broken").forEach(x -> broken.add(x.asText()));
+
+        List<String> problems = new ArrayList<>();
+        for (JsonNode e : b.events()) {
+            String m = e.path("method").asText();
+            JsonNode p = e.path("params");
+            switch (m) {
+                case "Runtime.consoleAPICalled" -> {
+                    String type = p.path("type").asText();
+                    if (type.equals("error") || type.equals("assert") || type.equals("warning")) problems.add("console." + type + ": " + p.path("args"));
+                }
+                case "Runtime.exceptionThrown" -> problems.add("exception: " + p.path("exceptionDetails"));
+                case "Log.entryAdded" -> {
+                    if (p.path("entry").path("level").asText().equals("error")) problems.add("log error: " + p.path("entry"));
+                }
+                case "Network.requestWillBeSent" -> {
+                    String u = p.path("request").path("url").asText();
+                    if (!u.equals(url) && !u.startsWith("data:")) problems.add("network request: " + u);
+                }
+                case "Network.loadingFailed" -> problems.add("load failed: " + p);
+                default -> { }
+            }
+        }
+        return new PageCheck(v.path("n").asInt(), broken, problems, v.path("text").asText());
     }
 }
