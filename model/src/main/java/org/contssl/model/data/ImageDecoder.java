@@ -163,6 +163,9 @@ public final class ImageDecoder {
             if (Files.isDirectory(file)) {
                 throw new ImageDecodeException(file, Reason.MISSING, "path is a directory");
             }
+            if (!Files.exists(file)) { // e.g. a parent is a regular file ("Not a directory")
+                throw new ImageDecodeException(file, Reason.MISSING, e.getMessage());
+            }
             throw new ImageDecodeException(file, Reason.UNREADABLE, e.getClass().getSimpleName() + ": "
                     + e.getMessage(), e);
         }

@@ -235,9 +235,11 @@ class ImageDecoderTest {
     // ---------------------------------------------------------------- every failure reason, with real files
 
     @Test
-    void missingFileAndDirectory() {
+    void missingFileAndDirectory() throws Exception {
         assertReason(dir.resolve("nope.png"), Reason.MISSING);
         assertReason(dir, Reason.MISSING);
+        Path file = TestImages.write(TestImages.pattern(4, 4, 1, 1), "png", dir.resolve("a.png"));
+        assertReason(file.resolve("under-a-file.png"), Reason.MISSING);
     }
 
     @Test
