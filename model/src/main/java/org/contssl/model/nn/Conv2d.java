@@ -44,8 +44,16 @@ public final class Conv2d implements Module {
 
     @Override
     public NDArray forward(Ctx ctx, NDArray x) {
+        if (kernel == 1 && stride > 1 && padding == 0) {
+            // A strided 1×1 conv is a 1×1 conv of the subsampled input (same sums, same order). libtorch 2.7.1's
+            // oneDNN 3.7.1 crashes (SIGFPE in brgemm bwd blocking) on some strided 1×1 shapes, e.g. ResNet-50's
+            // 512→1024 downsample at 16 px, on this project's AVX-512 machines; the stride-1 kernels are fine.
+            return Ops.conv2d(x.get(SUBSAMPLE[stride]), ctx.t(weight), 1, 0);
+        }
         return Ops.conv2d(x, ctx.t(weight), stride, padding);
     }
+
+    private static final String[] SUBSAMPLE = {null, null, ":, :, ::2, ::2", ":, :, ::3, ::3", ":, :, ::4, ::4"};
 
     @Override
     public long[] outputShape(long[] s) {
