@@ -4,7 +4,10 @@ import org.contssl.steps.outputs.ChildJobParameters;
 import org.contssl.steps.outputs.ChildOutputsListener;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.launch.support.TaskExecutorJobOperator;
+import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -22,10 +25,11 @@ public class PipelineJobConfiguration {
     public static final String PIPELINE = "pipeline";
 
     @Bean
-    public Job pipelineJob(JobRepository jobRepository, JobOperator jobOperator,
+    public Job pipelineJob(JobRepository jobRepository,
                            @Qualifier("listsJob") Job lists, @Qualifier("subsampleJob") Job subsample,
                            @Qualifier("pretrainJob") Job pretrain, @Qualifier("probeJob") Job probe,
-                           @Qualifier("reportJob") Job report) {
+                           @Qualifier("reportJob") Job report) throws Exception {
+        JobOperator jobOperator = childOperator(jobRepository);
         return new JobBuilder(PIPELINE, jobRepository)
                 .start(child(lists, jobRepository, jobOperator))
                 .next(child(subsample, jobRepository, jobOperator))
@@ -33,6 +37,19 @@ public class PipelineJobConfiguration {
                 .next(child(probe, jobRepository, jobOperator))
                 .next(child(report, jobRepository, jobOperator))
                 .build();
+    }
+
+    /**
+     * Children run synchronously in the pipeline's thread through an operator of their own: the context's
+     * jobOperator bean collects every Job bean at creation, so it cannot also be a dependency of one.
+     */
+    private static JobOperator childOperator(JobRepository jobRepository) throws Exception {
+        TaskExecutorJobOperator operator = new TaskExecutorJobOperator();
+        operator.setJobRepository(jobRepository);
+        operator.setJobRegistry(new MapJobRegistry());
+        operator.setTaskExecutor(new SyncTaskExecutor());
+        operator.afterPropertiesSet();
+        return operator;
     }
 
     private static Step child(Job job, JobRepository jobRepository, JobOperator jobOperator) {

@@ -93,9 +93,14 @@ final class ConfigValidator {
             }
         }
         atLeast("eval.knn_k", c.eval().knnK(), 1);
+        for (String role : List.of("imnet", "inat")) {
+            if (!c.lincls().containsKey(role)) {
+                throw new ConfigException("lincls." + role + " is missing: the probes need settings for both roles");
+            }
+        }
         for (var e : c.lincls().entrySet()) {
             String k = "lincls." + e.getKey() + ".optim";
-            atLeast(k + ".epochs", e.getValue().optim().epochs(), 1);
+            atLeast(k + ".epochs", e.getValue().optim().epochs(), 0);
             positive(k + ".lr", e.getValue().optim().lr());
             atLeast(k + ".batch_size", e.getValue().optim().batchSize(), 1);
         }

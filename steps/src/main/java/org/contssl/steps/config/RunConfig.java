@@ -27,7 +27,7 @@ public record RunConfig(
             String trainFilelist,
             String baseDir,
             int recordWidth,
-            boolean rewrite256p,
+            @com.fasterxml.jackson.annotation.JsonProperty("rewrite_256p") boolean rewrite256p,
             int insize,
             int channels,
             int probeTrainSize,

@@ -47,17 +47,25 @@ public class ChildOutputsListener implements StepExecutionListener {
         return child.getStatus().isUnsuccessful() ? carryFailure(child, stepExecution) : null;
     }
 
-    /** The first failed child step's reason becomes the pipeline step's reason. */
+    /**
+     * A failed child step's reason becomes the pipeline step's reason; a failed partition's own reason is
+     * preferred to its manager step's generic one.
+     */
     private ExitStatus carryFailure(JobExecution child, StepExecution stepExecution) {
+        StepExecution chosen = null;
         for (StepExecution s : child.getStepExecutions()) {
-            Object reason = s.getExecutionContext().get(FailureReasonListener.KEY);
-            if (reason != null) {
-                String line = childJob + "/" + s.getStepName() + ": " + reason;
-                stepExecution.getExecutionContext().putString(FailureReasonListener.KEY, line);
-                return new ExitStatus(ExitStatus.FAILED.getExitCode(), line);
+            if (s.getExecutionContext().containsKey(FailureReasonListener.KEY)
+                    && (chosen == null || s.getStepName().contains(":"))) {
+                chosen = s;
             }
         }
-        return null;
+        if (chosen == null) {
+            return null;
+        }
+        String line = childJob + "/" + chosen.getStepName() + ": "
+                + chosen.getExecutionContext().getString(FailureReasonListener.KEY);
+        stepExecution.getExecutionContext().putString(FailureReasonListener.KEY, line);
+        return new ExitStatus(ExitStatus.FAILED.getExitCode(), line);
     }
 
     private static String jobParametersKey() {

@@ -1,0 +1,44 @@
+package org.contssl.steps.lists;
+
+import org.contssl.lists.stream.StreamPlan;
+import org.contssl.lists.stream.StreamPlanner;
+import org.contssl.steps.config.RunConfig;
+import org.contssl.steps.outputs.JobOutputs;
+import org.contssl.steps.workdir.Workdir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * The {@code lists} job: exports the source images to files in the workdir and builds the stream list
+ * (memmap + labels + sidecar) and the held-out probe lists. Rebuilding is idempotent: a completed plan with
+ * the same request is reused, so a restart after a crash here costs little.
+ */
+public class ListsTasklet implements Tasklet {
+
+    private static final Logger log = LoggerFactory.getLogger(ListsTasklet.class);
+    private final RunConfig config;
+    private final Workdir workdir;
+
+    public ListsTasklet(RunConfig config, Workdir workdir) {
+        this.config = config;
+        this.workdir = workdir;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+        StreamPlan plan = StreamPlanner.build(StreamRequests.of(config, workdir));
+        log.info("lists: {} stream of {} records from {} -> {} ({} images exported, {} frames rendered, {} s)",
+                plan.kind(), plan.streamLength(), plan.source(), plan.streamList(), plan.imagesExported(),
+                plan.framesRendered(), String.format("%.1f", plan.seconds()));
+        plan.notes().forEach(n -> log.info("lists: {}", n));
+        contribution.incrementWriteCount(plan.streamLength());
+        var step = chunkContext.getStepContext().getStepExecution();
+        JobOutputs.publish(step, JobOutputs.STREAM_LIST, plan.streamList().toString());
+        JobOutputs.publish(step, JobOutputs.PROBE_SETS, workdir.listsDir().resolve(StreamPlanner.PLAN_FILE).toString());
+        return RepeatStatus.FINISHED;
+    }
+}

@@ -1,0 +1,38 @@
+package org.contssl.steps.lists;
+
+import java.nio.file.Path;
+import org.contssl.lists.PathRewrite;
+import org.contssl.lists.stream.StreamRequest;
+import org.contssl.steps.config.RunConfig;
+import org.contssl.steps.workdir.Workdir;
+
+/** Maps the {@code data.*} configuration onto the lists module's stream request. */
+public final class StreamRequests {
+
+    private StreamRequests() {
+    }
+
+    public static StreamRequest of(RunConfig config, Workdir workdir) {
+        RunConfig.Data d = config.data();
+        StreamRequest.Builder b = StreamRequest.builder(workdir.root())
+                .source(d.source())
+                .kind(d.stream())
+                .streamSize((int) Math.min(Integer.MAX_VALUE, d.numFiles()))
+                .clipLength(d.clipLength())
+                .domainOrder(d.order())
+                .seed(config.environment().seed())
+                .probeTrainSize(d.probeTrainSize())
+                .rewrite(d.rewrite256p() ? PathRewrite.JPG_TO_256P : PathRewrite.NONE)
+                .dataDir(workdir.dataDir())
+                .listsDir(workdir.listsDir())
+                .threads(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        if (!d.trainFilelist().isBlank()) {
+            b.trainFilelist(Path.of(d.trainFilelist()).toAbsolutePath())
+                    .trainRecordWidth(d.recordWidth());
+            if (!d.baseDir().isBlank()) {
+                b.baseDir(Path.of(d.baseDir()).toAbsolutePath());
+            }
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,300 @@
+package org.contssl.steps.pretrain;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.contssl.lists.MemmapList;
+import org.contssl.model.SimSiamTrainer;
+import org.contssl.model.StepResult;
+import org.contssl.model.data.AugmentPool;
+import org.contssl.model.data.SampleFailure;
+import org.contssl.model.data.ViewBatch;
+import org.contssl.reports.series.MetricsRow;
+import org.contssl.storage.BufferDiagnostics;
+import org.contssl.storage.ReplayBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Single-pass buffered SimSiam training, as the reference runs it (§3.5, §6, §7): the stream arrives in chunks
+ * of B records; while the buffer first fills nothing is trained; afterwards every chunk owes R SGD steps on
+ * mini-batches sampled from the buffer; after the stream ends the frozen buffer is sampled until the step
+ * budget T·R/B is spent. Without a buffer every chunk is one step on itself.
+ *
+ * <p>Each step: sample B buffer entries, re-read and augment their images twice (on the loader pool, one batch
+ * ahead of the trainer where no insert or checkpoint lies between), train, hand the per-sample loss, view
+ * similarity and normalize(z1+z2) back to the buffer's entries. Checkpoints are written between steps and hold
+ * everything that determines the future (model, optimizer, buffer with its sampling generator, counters).
+ */
+public final class TrainingSession implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingSession.class);
+
+    private final PretrainContext ctx;
+    private final TrainingCheckpoints checkpoints;
+    private final MetricsLog metrics;
+    private final Progress progress;
+    private SessionState state;
+    private String lastCheckpoint;
+    private Prepared prefetched;
+    private final WindowTimer window = new WindowTimer();
+
+    /** A mini-batch whose images are being loaded and augmented. */
+    private record Prepared(long step, long[] indices, CompletableFuture<ViewBatch> views) {
+    }
+
+    TrainingSession(PretrainContext ctx, TrainingCheckpoints checkpoints, MetricsLog metrics, SessionState state,
+                    String restoredFrom) {
+        this.ctx = ctx;
+        this.checkpoints = checkpoints;
+        this.metrics = metrics;
+        this.state = state;
+        this.lastCheckpoint = restoredFrom;
+        this.progress = Progress.create(ctx.plan().totalSteps(), state.steps(), ctx.printFreq());
+    }
+
+    public PretrainPlan plan() {
+        return ctx.plan();
+    }
+
+    public MemmapList stream() {
+        return ctx.stream();
+    }
+
+    public long seed() {
+        return ctx.seed();
+    }
+
+    /** Stream records consumed so far (where the reader continues). */
+    public long position() {
+        return state.position();
+    }
+
+    public SessionState state() {
+        return state;
+    }
+
+    public String lastCheckpoint() {
+        return lastCheckpoint;
+    }
+
+    /** One incoming chunk: its surviving images (bad ones were skipped) and the stream position after it. */
+    public void ingest(List<StreamItem> items, long positionAfter) {
+        if (ctx.buffer() == null) {
+            state = with(positionAfter, state.steps(), state.trainChunks(), state.inserted() + items.size());
+            if (!items.isEmpty()) {
+                long[] indices = items.stream().mapToLong(StreamItem::index).toArray();
+                train(indices, state.steps() + 1);
+            }
+        } else {
+            long[] indices = new long[items.size()];
+            int[] labels = new int[items.size()];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = items.get(i).index();
+                labels[i] = items.get(i).label();
+            }
+            ctx.buffer().insert(indices, labels);
+            long trainChunks = state.trainChunks() + (state.trainChunks() > 0 || ctx.buffer().isFull() ? 1 : 0);
+            state = with(positionAfter, state.steps(), trainChunks, state.inserted() + indices.length);
+            if (trainChunks == 0) {
+                progress.note(String.format(Locale.ROOT, "filling the buffer: %,d / %,d", ctx.buffer().size(),
+                        ctx.buffer().capacity()));
+            }
+            trainUntil(Math.min(trainChunks * ctx.plan().updates(), ctx.plan().totalSteps()));
+        }
+        closeDomains();
+        if (positionAfter >= ctx.streamEnd() && !SaveSchedule.FINAL.equals(lastCheckpoint)) {
+            // the drain step resumes from here if the process dies before its first checkpoint
+            checkpoint("checkpoint_stream_end");
+        }
+    }
+
+    /** Continues after the stream has ended: samples the frozen buffer until the step budget is spent. */
+    public boolean drain(int maxSteps) {
+        long target = Math.min(ctx.plan().totalSteps(), state.steps() + maxSteps);
+        if (ctx.buffer() != null) {
+            trainUntil(target);
+        }
+        return state.steps() < ctx.plan().totalSteps() && ctx.buffer() != null;
+    }
+
+    /** Writes {@code checkpoint_final} unless the last step already did. */
+    public void finish() {
+        if (!SaveSchedule.FINAL.equals(lastCheckpoint)) {
+            checkpoint(SaveSchedule.FINAL);
+        }
+        progress.update(state.steps(), "done");
+    }
+
+    private void trainUntil(long target) {
+        while (state.steps() < target) {
+            long step = state.steps() + 1;
+            Prepared current = prefetched != null && prefetched.step() == step ? prefetched : prepare(step);
+            prefetched = null;
+            boolean checkpointNext = ctx.schedule().dueAfter(step).isPresent();
+            if (step < target && !checkpointNext) {
+                // sampling ahead is exact only when nothing changes the buffer's membership or generator state
+                // before the next step: no insert (we are inside one chunk's R steps) and no checkpoint
+                prefetched = prepare(step + 1);
+            }
+            runStep(current);
+        }
+    }
+
+    private Prepared prepare(long step) {
+        long[] indices = ctx.buffer().sample(ctx.plan().batch());
+        return new Prepared(step, indices, ctx.load(indices, step));
+    }
+
+    private void train(long[] indices, long step) {
+        runStep(new Prepared(step, indices, ctx.load(indices, step)));
+    }
+
+    private void runStep(Prepared batch) {
+        long waitStart = System.nanoTime();
+        ViewBatch views = await(batch);
+        long computeStart = System.nanoTime();
+        StepResult result = ctx.trainer().step(views.view1(), views.view2(), views.size());
+        long end = System.nanoTime();
+        if (ctx.buffer() != null) {
+            ctx.buffer().updateStats(batch.indices(), result.perSampleLoss(), result.viewSimilarity(),
+                    result.feature());
+        }
+        state = with(state.position(), batch.step(), state.trainChunks(), state.inserted());
+        window.add(computeStart - waitStart, end - computeStart, views.size());
+        log(result);
+        ctx.schedule().dueAfter(batch.step()).ifPresent(this::checkpoint);
+    }
+
+    private ViewBatch await(Prepared batch) {
+        ViewBatch views;
+        try {
+            views = batch.views().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading step " + batch.step() + "'s images", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("loading step " + batch.step() + "'s images failed: "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+        if (!views.failures().isEmpty()) {
+            SampleFailure f = views.failures().get(0);
+            throw new ReplayImageException(batch.indices()[f.index()], f);
+        }
+        return views;
+    }
+
+    private void log(StepResult r) {
+        long step = r.step();
+        boolean logged = step % ctx.printFreq() == 0 || step == ctx.plan().totalSteps()
+                || ctx.schedule().dueAfter(step).isPresent();
+        BufferDiagnostics d = ctx.buffer() != null && logged ? ctx.buffer().diagnostics() : null;
+        String bufferStatus = d == null ? "" : String.format(Locale.ROOT, " buf %d seen %.2f nn %.3f", d.size(),
+                d.meanNumSeen(), d.meanNeighbourSimilarity());
+        progress.update(step, String.format(Locale.ROOT, "loss %.4f lr %.4f %.0f img/s%s", r.loss(), r.lrEncoder(),
+                window.imagesPerSecond(), bufferStatus));
+        if (!logged) {
+            return;
+        }
+        long seen = state.position();
+        metrics.write(new MetricsRow(step, seen, (double) seen / ctx.streamEnd(), phase(), r.loss(), r.lrEncoder(),
+                window.imagesPerSecond(), window.waitSeconds(), window.computeSeconds(), r.zStd(),
+                d == null ? 0 : d.size(), d == null ? Double.NaN : d.meanNumSeen(),
+                d == null ? Double.NaN : d.meanNeighbourSimilarity()));
+        if (ctx.buffer() != null) {
+            metrics.composition(step, ctx.composition(ctx.buffer().streamIndices()));
+        }
+        window.reset();
+    }
+
+    private String phase() {
+        if (ctx.buffer() == null) {
+            return "stream";
+        }
+        return state.position() >= ctx.streamEnd() ? "drain" : "stream";
+    }
+
+    /** For domains streams: a checkpoint after the R steps of the chunk in which each domain (but the last) ends. */
+    private void closeDomains() {
+        long[] ends = ctx.domainEnds();
+        int closed = state.domainsClosed();
+        while (closed < ends.length - 1 && state.position() >= ends[closed]) {
+            closed++;
+            state = new SessionState(state.position(), state.steps(), state.trainChunks(), state.inserted(), closed,
+                    state.paramsSha256());
+            checkpoint("checkpoint_domain" + closed);
+        }
+    }
+
+    private void checkpoint(String name) {
+        state = new SessionState(state.position(), state.steps(), state.trainChunks(), state.inserted(),
+                state.domainsClosed(), ctx.trainer().parametersSha256());
+        long t0 = System.nanoTime();
+        checkpoints.save(name, state, (double) state.steps() / ctx.plan().totalSteps(), ctx.trainer(), ctx.buffer());
+        lastCheckpoint = name;
+        ctx.onCheckpoint(name, state, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private SessionState with(long position, long steps, long trainChunks, long inserted) {
+        return new SessionState(position, steps, trainChunks, inserted, state.domainsClosed(), state.paramsSha256());
+    }
+
+    /** Seconds spent checkpointing so far (the benchmark reports it as a fraction of wall time). */
+    public double checkpointSeconds() {
+        return ctx.checkpointSeconds();
+    }
+
+    @Override
+    public void close() {
+        if (prefetched != null) {
+            prefetched.views().cancel(false);
+            prefetched = null;
+        }
+        progress.close();
+        metrics.close();
+        ctx.close();
+    }
+
+    /** A replayed image that decoded when it entered the stream but no longer does. */
+    public static final class ReplayImageException extends RuntimeException {
+        ReplayImageException(long index, SampleFailure failure) {
+            super("stream image " + index + " (" + failure.file() + ") was readable when it entered the stream but"
+                    + " is not now (" + failure.message() + "): restore the file and restart");
+        }
+    }
+
+    /** Data-wait vs compute time and throughput over the current logging window. */
+    private static final class WindowTimer {
+        private long waitNanos;
+        private long computeNanos;
+        private long images;
+
+        void add(long wait, long compute, int n) {
+            waitNanos += wait;
+            computeNanos += compute;
+            images += n;
+        }
+
+        double imagesPerSecond() {
+            return images / Math.max((waitNanos + computeNanos) / 1e9, 1e-9);
+        }
+
+        double waitSeconds() {
+            return waitNanos / 1e9;
+        }
+
+        double computeSeconds() {
+            return computeNanos / 1e9;
+        }
+
+        void reset() {
+            waitNanos = 0;
+            computeNanos = 0;
+            images = 0;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.contssl.steps.pretrain;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.contssl.lists.MemmapList;
+import org.contssl.model.Engines;
+import org.contssl.model.OptimSpec;
+import org.contssl.model.SimSiamSpec;
+import org.contssl.model.SimSiamTrainer;
+import org.contssl.model.TrainerOptions;
+import org.contssl.model.data.AugmentConfig;
+import org.contssl.model.data.AugmentPool;
+import org.contssl.model.data.ImageDecoder;
+import org.contssl.model.optim.LrSchedule;
+import org.contssl.steps.config.RunConfig;
+import org.contssl.steps.workdir.Workdir;
+import org.contssl.storage.BufferPolicy;
+import org.contssl.storage.BufferSpec;
+import org.contssl.storage.ReplayBuffer;
+import org.contssl.storage.ReplayBuffers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a training session from the configuration and puts it where the run left off: the newest valid
+ * checkpoint (model + optimizer + buffer snapshot + counters) if there is one, else a fresh start (optionally
+ * from {@code model.pretrained}). The live buffer file is never trusted on its own: a crash can fall between
+ * it and the checkpoint, so the buffer is always rebuilt from the checkpoint's snapshot.
+ */
+public final class TrainingSessionFactory {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingSessionFactory.class);
+    /** Decoded images kept for replay (an entry is trained on about R times while it stays in the buffer). */
+    private static final long DECODED_CACHE_BYTES = 256L << 20;
+
+    private TrainingSessionFactory() {
+    }
+
+    public static TrainingSession open(RunConfig config, Workdir workdir, Path streamList,
+                                       PretrainContext.CheckpointListener listener) {
+        Engines.Info engine = Engines.configure(config.environment().threads(), 1);
+        log.info("engine {} {} with {} intra-op / {} inter-op threads", engine.engine(), engine.version(),
+                engine.intraOpThreads(), engine.interOpThreads());
+        MemmapList stream = MemmapList.open(streamList);
+        RunConfig.Model m = config.model();
+        RunConfig.Optim o = config.optim();
+        PretrainPlan plan = PretrainPlan.of(stream.size(), o.batchSize(), m.numUpdates(), m.buffSiz(), m.buffered(),
+                o.epochs());
+        log.info("pretrain plan: {}", plan.describe());
+        long seed = config.environment().seed();
+        SimSiamSpec spec = SimSiamSpec.of(m.backbone(), config.data().channels(), config.data().insize(), m.cifarStem());
+        OptimSpec optim = new OptimSpec(o.lr(), o.momentum(), o.weightDecay(), LrSchedule.parse(o.lrSchedule()),
+                plan.totalSteps(), o.fixPredLr());
+        SimSiamTrainer trainer = SimSiamTrainer.create(spec, optim, Seeds.derive(seed, Seeds.Purpose.MODEL_INIT),
+                TrainerOptions.fastest());
+        TrainingCheckpoints checkpoints = new TrainingCheckpoints(workdir.create(workdir.checkpointsDir()));
+        BufferSpec bufferSpec = m.buffered() ? new BufferSpec(BufferPolicy.valueOf(m.policy().toUpperCase()),
+                m.buffSiz(), spec.dim(), m.bufferShards(), Seeds.derive(seed, Seeds.Purpose.BUFFER_SAMPLING), 0) : null;
+
+        SessionState state = SessionState.start();
+        ReplayBuffer buffer = null;
+        String restoredFrom = null;
+        Optional<TrainingCheckpoints.Restorable> latest = checkpoints.latestValid();
+        try {
+            if (latest.isPresent()) {
+                TrainingCheckpoints.Restorable cp = latest.get();
+                try (InputStream model = cp.model()) {
+                    trainer.loadState(model, cp.name());
+                }
+                if (bufferSpec != null) {
+                    try (InputStream snapshot = cp.buffer()) {
+                        buffer = ReplayBuffers.restore(bufferSpec, workdir.bufferDir(), snapshot);
+                    }
+                }
+                state = cp.state();
+                restoredFrom = cp.name();
+                log.info("resuming from {}: step {}/{}, stream position {}", cp.name(), state.steps(),
+                        plan.totalSteps(), state.position());
+            } else {
+                if (bufferSpec != null) {
+                    buffer = ReplayBuffers.create(bufferSpec, workdir.bufferDir());
+                }
+                if (!m.pretrained().isBlank()) {
+                    loadPretrained(trainer, Path.of(m.pretrained()));
+                }
+            }
+        } catch (IOException e) {
+            trainer.close();
+            stream.close();
+            throw new UncheckedIOException("cannot restore the training state: " + e.getMessage(), e);
+        }
+        AugmentPool pool = new AugmentPool(new ImageDecoder(config.data().maxImagePixels(),
+                ImageDecoder.DEFAULT_MAX_FILE_BYTES), augmentConfig(config), config.environment().loaderThreads(), 2,
+                DECODED_CACHE_BYTES);
+        CompositionGroups groups = CompositionGroups.of(stream);
+        MetricsLog metrics = new MetricsLog(workdir.metricsCsv(), workdir.bufferCompositionCsv(), groups.names());
+        metrics.resumeAfter(state.steps());
+        PretrainContext ctx = new PretrainContext(plan, new SaveSchedule(plan.totalSteps(), config.logging().saveFreq()),
+                stream, trainer, buffer, pool, seed, config.logging().printFreq(), groups, listener);
+        return new TrainingSession(ctx, checkpoints, metrics, state, restoredFrom);
+    }
+
+    /** {@code model.pretrained}: encoder and predictor from a contssl checkpoint; optimizer and buffer start fresh. */
+    private static void loadPretrained(SimSiamTrainer trainer, Path path) throws IOException {
+        Path modelFile = TrainingCheckpoints.modelFileOf(path);
+        if (!Files.isRegularFile(modelFile)) {
+            throw new IllegalArgumentException("model.pretrained=" + path + " is not a contssl checkpoint (no "
+                    + modelFile.getFileName() + " in it): point it at a checkpoints/checkpoint_* directory");
+        }
+        try (InputStream in = Files.newInputStream(modelFile)) {
+            trainer.loadPretrained(in, modelFile.toString());
+        }
+        log.info("initialised encoder and predictor from {}", path);
+    }
+
+    public static AugmentConfig augmentConfig(RunConfig config) {
+        RunConfig.Augment a = config.augment();
+        return AugmentConfig.simsiam(config.data().insize(), config.data().channels()).toBuilder()
+                .scale(a.cropScaleMin(), 1.0)
+                .jitter(a.jitterP(), 0.4, 0.4, 0.4, 0.1)
+                .grayProb(a.grayscaleP())
+                .blur(a.blurP(), a.blurSigmaMin(), a.blurSigmaMax())
+                .flipProb(a.flipP())
+                .build();
+    }
+}

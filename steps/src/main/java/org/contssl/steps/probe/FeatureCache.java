@@ -1,0 +1,77 @@
+package org.contssl.steps.probe;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import org.contssl.model.probe.FeatureMatrix;
+
+/**
+ * Frozen features of one (encoder, dataset) pair, extracted once and kept on disk: a rerun of a probe (other
+ * probe settings, a restart after a crash) never pays the extraction twice. Written to a temp file, then renamed.
+ */
+final class FeatureCache {
+
+    private static final int MAGIC = 0x43534646; // "CSFF"
+
+    private FeatureCache() {
+    }
+
+    static void write(Path file, FeatureMatrix train, FeatureMatrix test) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+            out.writeInt(MAGIC);
+            writeMatrix(out, train);
+            writeMatrix(out, test);
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Both splits, or empty when the file is absent or unreadable (then the features are extracted again). */
+    static Optional<FeatureMatrix[]> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            if (in.readInt() != MAGIC) {
+                return Optional.empty();
+            }
+            return Optional.of(new FeatureMatrix[] {readMatrix(in), readMatrix(in)});
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void writeMatrix(DataOutputStream out, FeatureMatrix m) throws IOException {
+        out.writeInt(m.rows());
+        out.writeInt(m.dim());
+        out.writeInt(m.numClasses());
+        for (float v : m.values()) {
+            out.writeFloat(v);
+        }
+        for (int label : m.labels()) {
+            out.writeInt(label);
+        }
+    }
+
+    private static FeatureMatrix readMatrix(DataInputStream in) throws IOException {
+        int rows = in.readInt();
+        int dim = in.readInt();
+        int classes = in.readInt();
+        float[] values = new float[Math.multiplyExact(rows, dim)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.readFloat();
+        }
+        int[] labels = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            labels[i] = in.readInt();
+        }
+        return new FeatureMatrix(values, rows, dim, labels, classes);
+    }
+}

@@ -1,0 +1,28 @@
+package org.contssl.steps.probe;
+
+import java.io.IOException;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/** The work of one probe partition (see {@link ProbeRunner}). */
+public class ProbePartitionTasklet implements Tasklet {
+
+    private final ProbeRunner runner;
+    private final String targetJson;
+
+    public ProbePartitionTasklet(ProbeRunner runner, String targetJson) {
+        this.runner = runner;
+        this.targetJson = targetJson;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws IOException {
+        ProbeTarget target = ProbeRunner.JSON.readValue(targetJson, ProbeTarget.class);
+        ProbeResult result = runner.run(target);
+        contribution.incrementReadCount();
+        contribution.incrementWriteCount(result.records().size());
+        return RepeatStatus.FINISHED;
+    }
+}

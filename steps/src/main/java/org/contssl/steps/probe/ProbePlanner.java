@@ -1,0 +1,94 @@
+package org.contssl.steps.probe;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.contssl.lists.stream.ProbeSet;
+import org.contssl.lists.stream.StreamPlan;
+import org.contssl.lists.stream.StreamPlanner;
+import org.contssl.reports.results.EncoderKind;
+import org.contssl.steps.config.RunConfig;
+import org.contssl.steps.pretrain.SaveSchedule;
+import org.contssl.steps.pretrain.TrainingCheckpoints;
+import org.contssl.storage.checkpoint.Checkpoint;
+
+/**
+ * Which (encoder, dataset) pairs the probe step evaluates: every checkpoint listed in {@code eval.progress} on
+ * every downstream set, the two floors (random-init encoder, raw pixels) on every set, and for a domains stream
+ * each domain-boundary checkpoint on each domain's own held-out set (the accuracy matrix A[after i][on j]).
+ */
+public final class ProbePlanner {
+
+    public static final String RANDOM_INIT = "random-init";
+    public static final String RAW_PIXELS = "raw-pixels";
+
+    private ProbePlanner() {
+    }
+
+    public static List<ProbeTarget> targets(RunConfig config, Path planFile, Path checkpointsDir) {
+        StreamPlan plan = StreamPlanner.readPlan(planFile.getParent());
+        List<Checkpoint> checkpoints = new TrainingCheckpoints(checkpointsDir).list();
+        Map<String, Checkpoint> encoders = new LinkedHashMap<>();
+        for (double p : config.eval().progress()) {
+            checkpointFor(checkpoints, p).ifPresent(c -> encoders.putIfAbsent(c.name(), c));
+        }
+        List<ProbeTarget> targets = new ArrayList<>();
+        for (ProbeSet set : plan.probes().values()) {
+            for (Checkpoint c : encoders.values()) {
+                targets.add(trained(c, set));
+            }
+            targets.add(floor(EncoderKind.RANDOM_INIT, set));
+            targets.add(floor(EncoderKind.RAW_PIXELS, set));
+        }
+        if (!plan.domainProbes().isEmpty()) {
+            for (Checkpoint c : domainCheckpoints(checkpoints, plan.domainProbes().size())) {
+                for (ProbeSet set : plan.domainProbes()) {
+                    targets.add(trained(c, set));
+                }
+            }
+        }
+        return targets;
+    }
+
+    /** The checkpoints closing each domain in stream order: after D(1st) .. after D(3rd), then the final one. */
+    public static List<Checkpoint> domainCheckpoints(List<Checkpoint> checkpoints, int domains) {
+        List<Checkpoint> out = new ArrayList<>();
+        for (int k = 1; k < domains; k++) {
+            String name = "checkpoint_domain" + k;
+            checkpoints.stream().filter(c -> c.name().equals(name)).findFirst().ifPresent(out::add);
+        }
+        checkpoints.stream().filter(c -> c.name().equals(SaveSchedule.FINAL)).findFirst().ifPresent(out::add);
+        return out;
+    }
+
+    /** The checkpoint saved at {@code progress} (by name), else the first one at or after it. */
+    static Optional<Checkpoint> checkpointFor(List<Checkpoint> checkpoints, double progress) {
+        String name = progress >= 1.0 ? SaveSchedule.FINAL : SaveSchedule.name(progress);
+        Optional<Checkpoint> exact = checkpoints.stream().filter(c -> c.name().equals(name)).findFirst();
+        if (exact.isPresent()) {
+            return exact;
+        }
+        return checkpoints.stream().filter(c -> progressOf(c) >= progress - 1e-9).findFirst();
+    }
+
+    public static double progressOf(Checkpoint c) {
+        return c.progress();
+    }
+
+    private static ProbeTarget trained(Checkpoint c, ProbeSet set) {
+        return new ProbeTarget(c.name(), EncoderKind.TRAINED, c.dir().toString(), progressOf(c), set.name(),
+                set.role(), set.trainList().toString(), set.testList().toString(), set.numClasses(), settingsKey(set));
+    }
+
+    private static ProbeTarget floor(EncoderKind kind, ProbeSet set) {
+        return new ProbeTarget(kind == EncoderKind.RANDOM_INIT ? RANDOM_INIT : RAW_PIXELS, kind, null, null, set.name(),
+                set.role(), set.trainList().toString(), set.testList().toString(), set.numClasses(), settingsKey(set));
+    }
+
+    private static String settingsKey(ProbeSet set) {
+        return ProbeSet.OUT_OF_DISTRIBUTION.equals(set.role()) ? "inat" : "imnet";
+    }
+}
