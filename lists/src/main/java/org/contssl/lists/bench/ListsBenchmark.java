@@ -223,6 +223,7 @@ public final class ListsBenchmark {
         m.put("randomReads", idx.length);
         m.put("memmapWindowRandomRecordsPerS", round(win.length / winS, 0));
         m.put("memmapWindowRandomRecordsPerCpuS", round(win.length / winCpu, 0));
+        m.put("ratioWindowRandomVsTextSequentialCpu", round((win.length / winCpu) / (n / textCpu), 2));
         m.put("textSequentialRecordsPerS", round(textRate, 0));
         m.put("ratioSequentialVsText", round(seqRate / textRate, 2));
         m.put("ratioRandomVsTextSequential", round(randRate / textRate, 2));

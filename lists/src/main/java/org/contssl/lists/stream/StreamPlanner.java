@@ -294,12 +294,16 @@ public final class StreamPlanner {
             }
 
             Map<String, ProbeSet> probes = new LinkedHashMap<>();
+            if (probeTrain != null && (probeTrain.length == 0 || probeTest.length == 0)) {
+                note("no in-distribution probe: its train or test size is 0");
+                probeTrain = null;
+            }
             if (probeTrain != null) {
                 ImagePool tp = testPool != null ? testPool : pool;
                 probes.put(family, probe(family, ProbeSet.IN_DISTRIBUTION, pool, probeTrain, tp, probeTest, 0,
                         pool.numClasses(), pool.classNames()));
             }
-            if (req.oodProbe()) {
+            if (req.oodProbe() && req.oodProbeTrainSize() > 0 && req.oodProbeTestSize() > 0) {
                 ProbeSet ood = family.equals("fashion-mnist") ? mnistProbe() : fashionMnistProbe();
                 probes.put(ood.name(), ood);
             }
@@ -662,7 +666,7 @@ public final class StreamPlanner {
                 }
             }
             Map<String, ProbeSet> probes = new LinkedHashMap<>();
-            if (req.oodProbe()) {
+            if (req.oodProbe() && req.oodProbeTrainSize() > 0 && req.oodProbeTestSize() > 0) {
                 ProbeSet ood = fashionMnistProbe();
                 probes.put(ood.name(), ood);
             }

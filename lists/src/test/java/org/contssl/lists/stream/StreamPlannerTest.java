@@ -256,6 +256,14 @@ class StreamPlannerTest {
     }
 
     @Test
+    void probesOfSizeZeroAreLeftOut() {
+        StreamPlan p = StreamPlanner.build(req("noprobe").probeTrainSize(0).oodProbeTestSize(0).build());
+        assertThat(p.probes()).isEmpty();
+        assertThat(p.notes()).anyMatch(n -> n.contains("no in-distribution probe"));
+        assertThat(p.streamLength()).isEqualTo(200);
+    }
+
+    @Test
     void badRequestsAreOneLineErrorsNamingTheOption() {
         ListFormatException order = catchThrowableOfType(ListFormatException.class,
                 () -> req("x").kind(StreamKind.DOMAINS).domainOrder("0113").build());
