@@ -4,17 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import org.contssl.lists.AtomicFiles;
+import org.contssl.lists.Parallel;
 
 /**
  * Writes in-memory images as PNG files under a base directory, in parallel. Each file is written to a temp name and
@@ -54,53 +49,31 @@ public final class PngExporter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create export directories under " + baseDir, e);
         }
-        AtomicLong written = new AtomicLong();
-        AtomicLong skipped = new AtomicLong();
-        AtomicLong bytes = new AtomicLong();
-        int nThreads = Math.max(1, Math.min(threads, indices.length / 64 + 1));
-        int chunk = Math.max(64, indices.length / (nThreads * 8) + 1);
-        ExecutorService pool = Executors.newFixedThreadPool(nThreads, r -> {
-            Thread t = new Thread(r, "png-export");
-            t.setDaemon(true);
-            return t;
+        List<long[]> parts = Parallel.chunks(indices.length, threads, 64, "png-export", (lo, hi) -> {
+            PngEncoder enc = new PngEncoder();
+            long[] c = new long[3]; // written, skipped, bytes
+            for (int k = lo; k < hi; k++) {
+                int i = indices[k];
+                Path target = baseDir.resolve(relPath.apply(i));
+                if (Files.exists(target)) {
+                    c[1]++;
+                    continue;
+                }
+                byte[] png = enc.encode(image.apply(i));
+                AtomicFiles.writeUnsynced(target, png);
+                c[0]++;
+                c[2] += png.length;
+            }
+            return c;
         });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int from = 0; from < indices.length; from += chunk) {
-                int lo = from;
-                int hi = Math.min(indices.length, from + chunk);
-                futures.add(pool.submit(() -> {
-                    PngEncoder enc = new PngEncoder();
-                    for (int k = lo; k < hi; k++) {
-                        int i = indices[k];
-                        Path target = baseDir.resolve(relPath.apply(i));
-                        if (Files.exists(target)) {
-                            skipped.incrementAndGet();
-                            continue;
-                        }
-                        byte[] png = enc.encode(image.apply(i));
-                        AtomicFiles.writeUnsynced(target, png);
-                        written.incrementAndGet();
-                        bytes.addAndGet(png.length);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException("export to " + baseDir + " failed: " + c, c);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("export to " + baseDir + " interrupted", e);
-        } finally {
-            pool.shutdownNow();
+        long written = 0;
+        long skipped = 0;
+        long bytes = 0;
+        for (long[] c : parts) {
+            written += c[0];
+            skipped += c[1];
+            bytes += c[2];
         }
-        return new Stats(written.get(), skipped.get(), bytes.get(), (System.nanoTime() - t0) / 1e9);
+        return new Stats(written, skipped, bytes, (System.nanoTime() - t0) / 1e9);
     }
 }

@@ -14,10 +14,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.contssl.lists.AtomicFiles;
 import org.contssl.lists.ListFormatException;
 import org.contssl.lists.ListFormatException.Problem;
@@ -25,6 +21,7 @@ import org.contssl.lists.ListMetadata;
 import org.contssl.lists.ListMetadata.DomainSpan;
 import org.contssl.lists.MemmapList;
 import org.contssl.lists.MemmapListWriter;
+import org.contssl.lists.Parallel;
 import org.contssl.lists.Sidecars;
 import org.contssl.lists.StreamDiagnostics;
 import org.contssl.lists.imports.FashionMnist;
@@ -363,36 +360,11 @@ public final class StreamPlanner {
             PixelDiffs consecutive = new PixelDiffs();
             PixelDiffs clipEnds = new PixelDiffs();
             long written = 0;
-            int threads = req.threads();
-            int chunk = Math.max(1, sources.length / (threads * 8) + 1);
-            ExecutorService exec = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "clip-render");
-                t.setDaemon(true);
-                return t;
-            });
-            try {
-                List<Future<RenderPart>> parts = new ArrayList<>();
-                for (int from = 0; from < sources.length; from += chunk) {
-                    int lo = from;
-                    int hi = Math.min(sources.length, from + chunk);
-                    parts.add(exec.submit(() -> renderClips(pool, sources, lo, hi, clip, prefix, labels)));
-                }
-                for (Future<RenderPart> f : parts) {
-                    RenderPart part = f.get();
-                    consecutive.merge(part.consecutive());
-                    clipEnds.merge(part.clipEnds());
-                    written += part.filesWritten();
-                }
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException("rendering clips failed: " + e.getCause(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("rendering clips interrupted", e);
-            } finally {
-                exec.shutdownNow();
+            for (RenderPart part : Parallel.chunks(sources.length, req.threads(), 1, "clip-render",
+                    (lo, hi) -> renderClips(pool, sources, lo, hi, clip, prefix, labels))) {
+                consecutive.merge(part.consecutive());
+                clipEnds.merge(part.clipEnds());
+                written += part.filesWritten();
             }
             rendered += written;
             if (clipEnds.skipped > 0) {
