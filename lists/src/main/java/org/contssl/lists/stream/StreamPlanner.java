@@ -354,7 +354,7 @@ public final class StreamPlanner {
             long total = (long) sources.length * clip;
             if (total > Integer.MAX_VALUE - 8) {
                 throw ListFormatException.ofFile(Problem.BAD_OPTION, streamPath, "sequential stream of " + total
-                        + " frames is too large", "lower data.stream_size or data.clip_length");
+                        + " frames is too large", "lower data.num_files or data.clip_length");
             }
             int[] labels = new int[(int) total];
             PixelDiffs consecutive = new PixelDiffs();

@@ -15,7 +15,8 @@ import org.contssl.lists.imports.FashionMnist;
  * @param source             {@code fashion-mnist}, {@code mnist} or {@code folder:DIR}; ignored when
  *                           {@code trainFilelist} is set
  * @param kind               stream kind
- * @param streamSize         stream length in images (frames for sequential); {@code <= 0} = everything available
+ * @param streamSize         stream length in images (frames for sequential; the reference key {@code data.num_files});
+ *                           {@code <= 0} = everything available
  * @param clipLength         frames per clip for {@link StreamKind#SEQUENTIAL} (L); L = 1 gives the i.i.d. stream
  * @param domainOrder        for {@link StreamKind#DOMAINS}: a permutation of "0123" (reference: 0123, 0312, 3120)
  * @param seed               run seed; every random choice derives from it
