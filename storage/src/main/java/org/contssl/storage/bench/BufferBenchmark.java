@@ -53,6 +53,9 @@ public final class BufferBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // stdout carries only the result: libraries that log to the console (Chronicle via logback) go to stderr
+        java.io.PrintStream result = System.out;
+        System.setOut(System.err);
         Map<String, String> o = new HashMap<>();
         boolean json = false;
         for (int i = 0; i < args.length; i++) {
@@ -68,11 +71,12 @@ public final class BufferBenchmark {
         }
         Map<String, Object> res = new BufferBenchmark(o).run(json);
         if (json) {
-            System.out.println(new ObjectMapper().writeValueAsString(res));
+            result.println(new ObjectMapper().writeValueAsString(res));
         } else {
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            result.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(res));
         }
+        result.flush();
     }
 
     // ---- synthetic data ----

@@ -425,9 +425,9 @@ public final class BufferFile implements AutoCloseable {
 
     // ---- reading ----
 
-    /** Whether the map holds no spec yet (a new buffer). */
+    /** Whether the map holds nothing at all (a new buffer); a map with records but no header fails in load. */
     public boolean isEmpty() {
-        return map.get(SPEC_KEY) == null;
+        return map.isEmpty();
     }
 
     private String refuse(String what) {

@@ -56,9 +56,7 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
         ChronicleReplayBuffer b = new ChronicleReplayBuffer(spec, f);
         try {
             if (f.isEmpty()) {
-                if (f.existed && !fresh && f.recovered) {
-                    // created but killed before its first record: nothing was ever stored, so start it anew
-                }
+                // new, or created but killed before its first record (nothing was ever stored): start it anew
                 f.putSpec();
                 f.commit(b.shards);
             } else {

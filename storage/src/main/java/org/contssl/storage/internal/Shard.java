@@ -377,7 +377,9 @@ public final class Shard {
                 int m = candidates(cands);
                 nn.forget(e, cands, m);
             }
+            long[] keep = lastEvicted; // a num_seen drop is not an eviction of the last insert
             removeAll(new int[] {e}, 1);
+            lastEvicted = keep;
         }
         return true;
     }
