@@ -39,7 +39,8 @@ import org.contssl.lists.stream.StreamRequest;
  *
  * <p>Options: {@code --records N} (default 10,000,000), {@code --random M} random reads (default 1,000,000),
  * {@code --dir DIR} scratch directory (default a temp dir, deleted afterwards), {@code --no-import} to skip the
- * Fashion-MNIST part, {@code --threads T} export threads (default: all cores). Reads run on a warm page cache (the
+ * Fashion-MNIST part, {@code --text-load} to also time holding the whole text list in memory (what random access
+ * to a text list needs; slow), {@code --threads T} export threads (default: all cores). Reads run on a warm page cache (the
  * files were just written), which is the steady state of a training run re-reading its list. Read rates are given
  * per wall-clock second and per CPU second of the reading thread: on a shared, busy machine the CPU-time rates and
  * their ratios are the stable ones.
@@ -57,6 +58,7 @@ public final class ListsBenchmark {
         long random = 1_000_000;
         Path dir = null;
         boolean imports = true;
+        boolean textLoad = false;
         int threads = Runtime.getRuntime().availableProcessors();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -65,10 +67,11 @@ public final class ListsBenchmark {
                 case "--random" -> random = Long.parseLong(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--no-import" -> imports = false;
+                case "--text-load" -> textLoad = true;
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("usage: ListsBenchmark [--json] [--records N] [--random M] [--dir DIR]"
-                            + " [--no-import] [--threads T]");
+                            + " [--no-import] [--text-load] [--threads T]");
                     System.exit(2);
                 }
             }
@@ -80,7 +83,7 @@ public final class ListsBenchmark {
         try {
             b.out.put("benchmark", "lists");
             b.out.put("cores", Runtime.getRuntime().availableProcessors());
-            b.readRates(work, records, random);
+            b.readRates(work, records, random, textLoad);
             if (imports) {
                 b.importRates(work, threads);
             }
@@ -110,7 +113,7 @@ public final class ListsBenchmark {
         return sb.toString();
     }
 
-    private void readRates(Path work, long n, long randomReads) throws IOException {
+    private void readRates(Path work, long n, long randomReads, boolean textLoad) throws IOException {
         Path list = work.resolve("bench.memmap");
         Path text = work.resolve("bench.txt");
         StringBuilder sb = new StringBuilder();
@@ -186,22 +189,25 @@ public final class ListsBenchmark {
             throw new IllegalStateException("text list has " + lineCount + " lines, expected " + n);
         }
 
-        // what random access needs with a text list: every line held in memory
-        System.gc();
-        long heapBefore = usedHeap();
-        t = System.nanoTime();
-        List<String> all = new ArrayList<>();
-        try (BufferedReader br = Files.newBufferedReader(text, StandardCharsets.UTF_8)) {
-            String s;
-            while ((s = br.readLine()) != null) {
-                all.add(s);
+        // what random access needs with a text list: every line held in memory (optional: slow, heap-hungry)
+        double loadS = -1;
+        long heapText = -1;
+        if (textLoad) {
+            System.gc();
+            long heapBefore = usedHeap();
+            t = System.nanoTime();
+            List<String> all = new ArrayList<>();
+            try (BufferedReader br = Files.newBufferedReader(text, StandardCharsets.UTF_8)) {
+                String s;
+                while ((s = br.readLine()) != null) {
+                    all.add(s);
+                }
             }
+            loadS = (System.nanoTime() - t) / 1e9;
+            System.gc();
+            heapText = Math.max(0, usedHeap() - heapBefore);
+            sink += all.size();
         }
-        double loadS = (System.nanoTime() - t) / 1e9;
-        System.gc();
-        long heapText = Math.max(0, usedHeap() - heapBefore);
-        sink += all.size();
-        all = null;
 
         double seqRate = n / seqS;
         double randRate = idx.length / randS;
@@ -232,15 +238,18 @@ public final class ListsBenchmark {
         m.put("textSequentialRecordsPerCpuS", round(textRateCpu, 0));
         m.put("ratioSequentialVsTextCpu", round(seqRateCpu / textRateCpu, 2));
         m.put("ratioRandomVsTextSequentialCpu", round(randRateCpu / textRateCpu, 2));
-        m.put("textLoadAllSeconds", round(loadS, 2));
-        m.put("textLoadAllHeapBytes", heapText);
+        if (textLoad) {
+            m.put("textLoadAllSeconds", round(loadS, 2));
+            m.put("textLoadAllHeapBytes", heapText);
+        }
         out.put("read", m);
         lines.add(String.format(Locale.ROOT, "list of %,d records (%,d bytes memmap, %,d bytes text)", n,
                 Files.size(list), Files.size(text)));
         lines.add(String.format(Locale.ROOT, "  write: memmap %,.0f records/s (incl. SHA-256), text %,.0f records/s",
                 n / writeS, n / textWriteS));
-        lines.add(String.format(Locale.ROOT, "  open memmap: %.2f ms first (%.2f ms again), heap +%,d bytes (text list"
-                + " held in memory: %.1f s, %,d bytes)", openMs, reopenMs, heapOpen, loadS, heapText));
+        lines.add(String.format(Locale.ROOT, "  open memmap: %.2f ms first (%.2f ms again), heap +%,d bytes", openMs,
+                reopenMs, heapOpen) + (textLoad ? String.format(Locale.ROOT, " (text list held in memory: %.1f s, %,d"
+                + " bytes)", loadS, heapText) : ""));
         lines.add(String.format(Locale.ROOT, "  sequential: memmap %,.0f records/s vs text BufferedReader %,.0f records/s"
                 + " -> ratio %.2f (per CPU-second: %,.0f vs %,.0f, ratio %.2f)", seqRate, textRate, seqRate / textRate,
                 seqRateCpu, textRateCpu, seqRateCpu / textRateCpu));
