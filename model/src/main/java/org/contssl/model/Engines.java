@@ -60,6 +60,17 @@ public final class Engines {
         return new Info(e.getEngineName(), e.getVersion(), JniUtils.getNumThreads(), JniUtils.getNumInteropThreads());
     }
 
+    /**
+     * libtorch's grad mode is thread-local and DJL switches it off only on the thread that started the engine; a
+     * model used from another thread (a Spring Batch job or partition thread) would otherwise record autograd history
+     * for every op outside a GradientCollector and refuse in-place updates of parameters. Call on each thread before
+     * using a model there; cheap.
+     */
+    public static void gradOffOnThisThread() {
+        get();
+        JniUtils.setGradMode(false);
+    }
+
     /** A new root manager on the CPU. */
     public static NDManager newManager() {
         return get().newBaseManager();

@@ -41,8 +41,7 @@ public final class ConfigLoader {
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
 
     private ConfigLoader() {
     }
@@ -202,7 +201,8 @@ public final class ConfigLoader {
             throw new ConfigException("invalid configuration: " + e.getOriginalMessage());
         }
         ConfigValidator.validate(config);
-        return new ResolvedConfig(config, tree, hash(tree));
+        // hash the typed values, not the YAML text: 1 and 1.0, or a reordered file, are the same experiment
+        return new ResolvedConfig(config, tree, hash(MAPPER.valueToTree(config)));
     }
 
     /** SHA-256 over the canonical (key-sorted) JSON of the tree; 16 hex digits are plenty to tell runs apart. */

@@ -34,6 +34,11 @@ final class ConfigValidator {
             fail("data.channels", String.valueOf(d.channels()), "1 or 3");
         }
         atLeast("data.probe_train_size", d.probeTrainSize(), 10);
+        atLeast("data.probe_test_size", d.probeTestSize(), 10);
+        atLeast("data.ood_probe_train_size", d.oodProbeTrainSize(), 10);
+        atLeast("data.ood_probe_test_size", d.oodProbeTestSize(), 10);
+        atLeast("data.domain_probe_train_size", d.domainProbeTrainSize(), 10);
+        atLeast("data.domain_probe_test_size", d.domainProbeTestSize(), 10);
         fraction("data.skip_limit", d.skipLimit());
         atLeast("data.max_image_pixels", d.maxImagePixels(), 64);
 

@@ -31,6 +31,12 @@ public record RunConfig(
             int insize,
             int channels,
             int probeTrainSize,
+            int probeTestSize,
+            boolean oodProbe,
+            int oodProbeTrainSize,
+            int oodProbeTestSize,
+            int domainProbeTrainSize,
+            int domainProbeTestSize,
             double skipLimit,
             long maxImagePixels) {
     }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.contssl.lists.MemmapList;
+import org.contssl.model.Engines;
 import org.contssl.model.SimSiamSpec;
 import org.contssl.model.data.AugmentPool;
 import org.contssl.model.data.ImageDecoder;
@@ -76,6 +77,7 @@ public final class ProbeRunner {
             return done.get();
         }
         long t0 = System.nanoTime();
+        Engines.gradOffOnThisThread();
         FeatureMatrix[] features = features(target);
         RunConfig.LinclsOptim o = config.lincls().get(target.settingsKey()).optim();
         long probeSeed = Seeds.derive(config.environment().seed(), Seeds.Purpose.PROBE);
