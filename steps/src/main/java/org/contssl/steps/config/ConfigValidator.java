@@ -28,7 +28,9 @@ final class ConfigValidator {
         atLeast("data.num_files", d.numFiles(), 0);
         atLeast("data.subsample", d.subsample(), 1);
         atLeast("data.clip_length", d.clipLength(), 1);
-        atLeast("data.record_width", d.recordWidth(), 8);
+        if (d.recordWidth() != 0) {
+            atLeast("data.record_width", d.recordWidth(), 8);
+        }
         atLeast("data.insize", d.insize(), 8);
         if (d.channels() != 1 && d.channels() != 3) {
             fail("data.channels", String.valueOf(d.channels()), "1 or 3");

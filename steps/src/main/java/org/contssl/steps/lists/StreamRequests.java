@@ -33,8 +33,11 @@ public final class StreamRequests {
                 .listsDir(workdir.listsDir())
                 .threads(Math.max(1, Runtime.getRuntime().availableProcessors()));
         if (!d.trainFilelist().isBlank()) {
-            b.trainFilelist(Path.of(d.trainFilelist()).toAbsolutePath())
-                    .trainRecordWidth(d.recordWidth());
+            b.trainFilelist(Path.of(d.trainFilelist()).toAbsolutePath());
+            if (d.recordWidth() > 0) {
+                // only when set: a list with a sidecar knows its own width
+                b.trainRecordWidth(d.recordWidth());
+            }
             if (!d.baseDir().isBlank()) {
                 b.baseDir(Path.of(d.baseDir()).toAbsolutePath());
             }
