@@ -23,7 +23,7 @@ class MinRedEquivalenceTest {
     @Test
     void kernelsAgreeWithTheCanonicalArithmeticBitForBit() {
         Random r = new Random(5);
-        for (int dim : new int[] {1, 7, 16, 40, 512}) {
+        for (int dim : new int[] {1, 7, 16, 40, 512, 2048}) {
             int p = Dots.stride(dim);
             int rows = 11;
             float[] f = new float[rows * p];

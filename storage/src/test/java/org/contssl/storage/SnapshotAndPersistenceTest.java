@@ -104,4 +104,20 @@ class SnapshotAndPersistenceTest {
             assertThat(reopened.log).containsExactlyElementsOf(control.log);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void wideFeaturesPersistAndRestore() throws IOException {
+        BufferSpec wide = new BufferSpec(BufferPolicy.MINRED, 128, 2048, 1, 3, 0);
+        Workload w = new Workload(32, 4, 2048, 1);
+        byte[] snap;
+        try (ReplayBuffer b = ReplayBuffers.create(wide, dir.resolve("wide"))) {
+            for (int c = 0; c < 8; c++) {
+                w.chunk(b, c);
+            }
+            snap = snapshot(b);
+        }
+        try (ReplayBuffer b = ReplayBuffers.open(wide, dir.resolve("wide"))) {
+            assertSameBytes(snapshot(b), snap, "2048-d buffer after close and reopen");
+        }
+    }
 }
