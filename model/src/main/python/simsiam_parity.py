@@ -9,8 +9,9 @@ Reads a directory written by the Java side:
 builds the reference SimSiam (ORIGINAL_SYSTEM.md section 5) with torch/torchvision, loads those exact weights, runs the
 reference training step (two separate forward passes, symmetric negative cosine with stop-gradient, torch.optim.SGD
 with two parameter groups) for the requested number of steps, and writes torch.json + torch.bin with the loss, every
-gradient and every tensor after each step, in three modes: chained (torch alone from the initial weights), synced
-(torch restarts every step from contssl's previous state) and chained_alt (chained with another thread count).
+gradient and every tensor after each step, in four modes: synced (torch restarts every step from contssl's previous
+state), synced64 (the same in float64: the reference both float32 results are measured against), chained (torch alone
+from the initial weights) and chained_alt (chained with another thread count).
 
 Needs Debian's python3-torch and python3-torchvision; run with /usr/bin/python3.
 usage: simsiam_parity.py <exchange-dir>
@@ -79,8 +80,9 @@ def read_floats(path, count, offset=0):
     return torch.frombuffer(bytearray(data), dtype=torch.float32)
 
 
-def build(m):
+def build(m, dtype=torch.float32):
     model = SimSiam(m["arch"], m["channels"], m["cifar_stem"], m["feature_dim"], m["dim"], m["pred_dim"]).train()
+    model.to(dtype)
     groups = [{"params": [p for p in model.encoder.parameters() if p.requires_grad]},
               {"params": list(model.predictor.parameters()), "fix_lr": True}]
     opt = torch.optim.SGD(groups, lr=m["lr"], momentum=m["momentum"], weight_decay=m["weight_decay"])
@@ -100,13 +102,14 @@ def load_state(model, opt, m, d, state_file, momentum_file):
     extra = sorted(set(state) - set(expected))
     if missing or extra:
         raise SystemExit(f"state_dict mismatch: missing {missing[:5]} extra {extra[:5]}")
-    model.load_state_dict(state, strict=True)
+    model.load_state_dict(state, strict=True)  # casts to the model's dtype
     opt.state.clear()
     if momentum_file is not None:
         named = dict(model.named_parameters())
         for t in m["momentum_buffers"]:
-            buf = read_floats(os.path.join(d, momentum_file), t["count"], t["offset"]).reshape(named[t["name"]].shape)
-            opt.state[named[t["name"]]]["momentum_buffer"] = buf.clone()
+            p = named[t["name"]]
+            buf = read_floats(os.path.join(d, momentum_file), t["count"], t["offset"]).reshape(p.shape)
+            opt.state[p]["momentum_buffer"] = buf.to(p.dtype).clone()
 
 
 def main():
@@ -127,18 +130,20 @@ def main():
         offset += flat.numel()
 
     threads = int(m.get("threads", 1))
-    # chained: torch trains on its own from the initial weights (errors compound through ReLU/max-pool switching);
-    # synced: before each step torch takes contssl's state, so each step is compared on identical inputs;
+    # synced: before each step torch takes contssl's state, so every step is compared on identical inputs;
+    # synced64: the same in float64, the (nearly) exact result both float32 implementations are measured against;
+    # chained: torch trains on its own from the initial weights (float32 differences compound from step to step);
     # chained_alt: chained with another thread count, torch's own run-to-run spread for the same computation
-    modes = [("chained", threads), ("synced", threads), ("chained_alt", 1 if threads > 1 else 2)]
-    for mode, nthreads in modes:
+    modes = [("synced", threads, torch.float32), ("synced64", threads, torch.float64),
+             ("chained", threads, torch.float32), ("chained_alt", 1 if threads > 1 else 2, torch.float32)]
+    for mode, nthreads, dtype in modes:
         torch.set_num_threads(nthreads)
-        model, opt = build(m)
+        model, opt = build(m, dtype)
         load_state(model, opt, m, d, "init.bin", None)
         named = dict(model.named_parameters())
         for step in m["steps"]:
             t = step["step"]
-            if mode == "synced" and t > 1:
+            if mode.startswith("synced") and t > 1:
                 load_state(model, opt, m, d, f"state{t - 1}.bin", f"momentum{t - 1}.bin")
             # the reference's per-iteration cosine (utils.py): lr0 * 0.5 * (1 + cos(pi * t / T)), predictor fixed
             if m["schedule"] == "cos":
@@ -149,7 +154,7 @@ def main():
                 raise SystemExit(f"step {t}: contssl encoder LR {step['lr_encoder']} != reference {ref_lr}")
             opt.param_groups[0]["lr"] = step["lr_encoder"]
             opt.param_groups[1]["lr"] = step["lr_predictor"]
-            p1, p2, z1, z2 = model(x1, x2)
+            p1, p2, z1, z2 = model(x1.to(dtype), x2.to(dtype))
             loss = -0.5 * (F.cosine_similarity(p1, z2, dim=1).mean() + F.cosine_similarity(p2, z1, dim=1).mean())
             opt.zero_grad(set_to_none=True)
             loss.backward()

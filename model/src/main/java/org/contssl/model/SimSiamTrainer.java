@@ -117,14 +117,14 @@ public final class SimSiamTrainer implements AutoCloseable {
                 NDArray p1;
                 NDArray p2;
                 if (options.fuseViews()) {
-                    NDArray z = net.project(ctx, net.backbone(ctx, x));
-                    NDArray p = net.predict(ctx, z);
-                    NDList zs = z.split(2, 0);
-                    NDList ps = p.split(2, 0);
-                    z1a = zs.get(0);
-                    z2a = zs.get(1);
-                    p1 = ps.get(0);
-                    p2 = ps.get(1);
+                    // rows interleave the views (2i = view 1, 2i+1 = view 2 of image i)
+                    long d = spec.dim();
+                    NDArray z = net.project(ctx, net.backbone(ctx, x)).reshape(batch, 2, d);
+                    NDArray p = net.predict(ctx, z.reshape(2L * batch, d)).reshape(batch, 2, d);
+                    z1a = z.get(":, 0, :");
+                    z2a = z.get(":, 1, :");
+                    p1 = p.get(":, 0, :");
+                    p2 = p.get(":, 1, :");
                 } else {
                     NDList xs = x.split(2, 0);
                     // reference order: z1, p1, then z2, p2 (running statistics see view 1 first)
@@ -183,7 +183,10 @@ public final class SimSiamTrainer implements AutoCloseable {
         return dot.div(na.mul(nb).maximum(1e-16f).sqrt());
     }
 
-    /** The 2b input images as one tensor over reused staging memory (view 1 first), NCHW or NHWC-backed. */
+    /**
+     * The 2b input images as one tensor over reused staging memory, NCHW or NHWC-backed: interleaved (image i's views
+     * at rows 2i, 2i+1) for fused views, else all of view 1 then all of view 2.
+     */
     private NDArray stageInput(NDManager sub, float[] v1, float[] v2, int b) {
         int per = spec.imageFloats();
         int n = b * per;
@@ -193,17 +196,25 @@ public final class SimSiamTrainer implements AutoCloseable {
         }
         int c = spec.inChannels();
         int s = spec.insize();
+        boolean interleave = options.fuseViews();
         if (!options.channelsLast()) {
-            Tensors.stage(staging, 0, v1, 0, n);
-            Tensors.stage(staging, n, v2, 0, n);
+            if (interleave) {
+                for (int i = 0; i < b; i++) {
+                    Tensors.stage(staging, 2 * i * per, v1, i * per, per);
+                    Tensors.stage(staging, (2 * i + 1) * per, v2, i * per, per);
+                }
+            } else {
+                Tensors.stage(staging, 0, v1, 0, n);
+                Tensors.stage(staging, n, v2, 0, n);
+            }
             return Tensors.view(sub, staging, 2L * b, c, s, s);
         }
         // NHWC memory seen as an NCHW-shaped tensor with channels-last strides: libtorch propagates the layout
         java.nio.FloatBuffer fb = staging.asFloatBuffer();
         float[] row = new float[s * s * c];
         for (int img = 0; img < 2 * b; img++) {
-            float[] src = img < b ? v1 : v2;
-            int base = (img % b) * per;
+            float[] src = (interleave ? img % 2 == 0 : img < b) ? v1 : v2;
+            int base = (interleave ? img / 2 : img % b) * per;
             for (int ch = 0; ch < c; ch++) {
                 int plane = base + ch * s * s;
                 for (int p = 0; p < s * s; p++) {

@@ -4,9 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 
 /**
- * BatchNorm1d/2d with PyTorch defaults (momentum 0.1, eps 1e-5, unbiased running variance). When the context stacks
- * several views along the batch, each view is normalised with its own statistics and the running statistics are
- * updated view after view, exactly as separate forward passes would.
+ * BatchNorm1d/2d with PyTorch defaults (momentum 0.1, eps 1e-5, unbiased running variance).
+ *
+ * <p>When the context interleaves V views along the batch (row {@code i·V + v} = view v of sample i), the contiguous
+ * (V·b, C, …) tensor is viewed without a copy as (b, V·C, …): one batch-norm call then normalises every view with its
+ * own statistics (γ and β repeated per view). The V running-statistic copies are folded back into the sequential
+ * update the reference's separate passes make, r ← (1−m)·r + m·μ_v for v = 1..V.
  */
 public final class BatchNorm implements Module {
     private final Param weight;
@@ -52,15 +55,50 @@ public final class BatchNorm implements Module {
         NDArray b = bias != null ? ctx.t(bias) : zerosConst;
         NDArray mean = runningMean.value();
         NDArray var = runningVar.value();
-        if (ctx.views() == 1 || !ctx.training()) {
+        int views = ctx.views();
+        if (views == 1 || !ctx.training()) {
             return Ops.batchNorm(x, mean, var, g, b, ctx.training());
         }
-        NDList parts = Ops.splitBatch(x, ctx.views());
-        NDList normed = new NDList(parts.size());
-        for (NDArray part : parts) {
-            normed.add(Ops.batchNorm(part, mean, var, g, b, true));
+        long[] shape = x.getShape().getShape();
+        long[] grouped = shape.clone();
+        grouped[0] = shape[0] / views;
+        grouped[1] = shape[1] * views;
+        NDArray gv = repeat(g, views, ctx);
+        NDArray bv = repeat(b, views, ctx);
+        NDArray meanV = repeat(mean, views, ctx);
+        NDArray varV = repeat(var, views, ctx);
+        NDArray y = Ops.batchNorm(x.reshape(grouped), meanV, varV, gv, bv, true);
+        runningMean.value = fold(mean, meanV, views, ctx);
+        runningVar.value = fold(var, varV, views, ctx);
+        return y.reshape(shape);
+    }
+
+    /** [t, t, …] (views times) in the step's manager; autograd sums the gradient copies back into t. */
+    private static NDArray repeat(NDArray t, int views, Ctx ctx) {
+        NDList copies = new NDList(views);
+        for (int v = 0; v < views; v++) {
+            copies.add(t);
         }
-        return Ops.concatBatch(normed);
+        NDArray out = Ops.concatBatch(copies);
+        out.attach(ctx.manager());
+        return out;
+    }
+
+    /**
+     * From r and the per-view updates a_v = (1−m)·r + m·μ_v, the sequential result: r_V = (1−m)·r_{V−1} + a_V −
+     * (1−m)·r, starting from r_1 = a_1. The new tensor replaces the old one in the parameter store.
+     */
+    private static NDArray fold(NDArray r, NDArray updated, int views, Ctx ctx) {
+        float keep = (float) (1 - Ops.BN_MOMENTUM);
+        NDList a = updated.split(views, 0);
+        NDArray acc = a.get(0);
+        for (int v = 1; v < views; v++) {
+            acc = acc.sub(r).mul(keep).add(a.get(v));
+        }
+        NDArray result = acc.duplicate();
+        result.attach(r.getManager());
+        r.close();
+        return result;
     }
 
     @Override
