@@ -52,17 +52,35 @@ public final class CheckpointStore {
 
     private final Path dir;
 
-    /** Opens (creating) the store; leftovers of interrupted writes are removed. */
+    /**
+     * Opens (creating) the store. Leftovers of interrupted writes are removed, but only those of processes that are
+     * gone: a reader opening the store while another process writes a checkpoint must not delete its work.
+     */
     public CheckpointStore(Path dir) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                if (n.startsWith(TMP_PREFIX) || n.startsWith(TRASH_PREFIX)) {
+                if ((n.startsWith(TMP_PREFIX) || n.startsWith(TRASH_PREFIX)) && !writerAlive(n)) {
                     deleteTree(p);
                 }
             }
+        }
+    }
+
+    /** Temporary names end in -pid-nanotime; the writer is alive if that process still runs (not this one). */
+    private static boolean writerAlive(String tmpName) {
+        String[] parts = tmpName.split("-");
+        if (parts.length < 3) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(parts[parts.length - 2]);
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive)
+                    .orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
@@ -126,7 +144,8 @@ public final class CheckpointStore {
             Path target = dir.resolve(name);
             Path trash = null;
             if (Files.exists(target)) {
-                trash = dir.resolve(TRASH_PREFIX + name + "-" + System.nanoTime());
+                trash = dir.resolve(TRASH_PREFIX + name + "-" + ProcessHandle.current().pid() + "-"
+                        + System.nanoTime());
                 move(target, trash);
             }
             move(tmp, target);

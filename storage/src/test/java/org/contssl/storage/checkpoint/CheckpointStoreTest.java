@@ -134,4 +134,15 @@ class CheckpointStoreTest {
         assertThat(res.checkpoint()).get().extracting(Checkpoint::name).isEqualTo("checkpoint_0.2500");
         assertThat(res.rejected()).isEmpty();
     }
+
+    @Test
+    void openingTheStoreLeavesAnotherLiveProcesssWriteAlone() throws Exception {
+        Path live = dir.resolve(".tmp-checkpoint_0.9000-1-123"); // pid 1 is alive and not us
+        Path dead = dir.resolve(".tmp-checkpoint_0.8000-2147483646-5");
+        Files.createDirectories(live);
+        Files.createDirectories(dead);
+        new CheckpointStore(dir);
+        assertThat(live).exists();
+        assertThat(dead).doesNotExist();
+    }
 }
