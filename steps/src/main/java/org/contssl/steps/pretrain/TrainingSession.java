@@ -93,6 +93,9 @@ public final class TrainingSession implements AutoCloseable {
                 train(indices, state.steps() + 1);
             }
         } else {
+            // a session restored from a checkpoint taken between the R steps of a chunk first finishes that chunk's
+            // steps, exactly as the uninterrupted run did before the next chunk arrived
+            trainUntil(Math.min(state.trainChunks() * ctx.plan().updates(), ctx.plan().totalSteps()));
             long[] indices = new long[items.size()];
             int[] labels = new int[items.size()];
             for (int i = 0; i < indices.length; i++) {

@@ -1,0 +1,114 @@
+package org.contssl.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.contssl.jobs.cli.ExitCodes;
+import org.contssl.jobs.status.ExecutionHistory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Bit-exact resume (issue 6): a run killed with SIGKILL at several moments of pretraining — while the buffer
+ * fills, right after a checkpoint, while a checkpoint is being written, between checkpoints, during the drain
+ * phase — and restarted each time ends with final parameters bitwise identical to an uninterrupted run.
+ */
+class CrashResumeTest {
+
+    @TempDir
+    static Path shared;
+    static Path tree;
+
+    @BeforeAll
+    static void images() throws Exception {
+        tree = TestImageTree.create(shared.resolve("images"), 10, 40, 16, 11);
+    }
+
+    private static List<String> overrides(String policy) {
+        return PipelineFixture.overrides(tree, "model.buffer_type=" + policy, "data.insize=24",
+                "model.num_updates=4", "logging.save_freq=0.05", "eval.progress=1.0");
+    }
+
+    /** A moment to kill at, recognised from the files a run leaves behind. */
+    private record Moment(String name, Predicate<Path> reached) {
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fifo", "minred"})
+    void killedFiveTimesResumesToTheSameFinalParameters(String policy, @TempDir Path root) throws Exception {
+        Path reference = root.resolve("uninterrupted");
+        Process once = PipelineFixture.startChild(root.resolve("uninterrupted.log"),
+                PipelineFixture.args("run", reference, overrides(policy)));
+        assertThat(PipelineFixture.await(once, 600)).isEqualTo(ExitCodes.OK);
+        String expected = finalParamsSha(reference);
+
+        Path workdir = root.resolve("killed");
+        List<Moment> moments = List.of(
+                new Moment("while the buffer fills", wd -> Files.isDirectory(wd.resolve("buffer"))),
+                new Moment("right after checkpoint_0.1000", wd -> Files.exists(wd.resolve("checkpoints/checkpoint_0.1000"))),
+                new Moment("while a checkpoint is being written", CrashResumeTest::checkpointInProgress),
+                new Moment("between checkpoints", wd -> Files.exists(wd.resolve("checkpoints/checkpoint_0.6000"))),
+                new Moment("during the drain phase", wd -> Files.exists(wd.resolve("checkpoints/checkpoint_stream_end"))));
+        List<String> killedAt = new ArrayList<>();
+        for (int i = 0; i < moments.size(); i++) {
+            Moment m = moments.get(i);
+            String[] args = i == 0 ? PipelineFixture.args("run", workdir, overrides(policy))
+                    : new String[] {"restart", "--workdir", workdir.toString()};
+            Process p = PipelineFixture.startChild(root.resolve("kill" + i + ".log"), args);
+            if (killWhen(p, workdir, m)) {
+                killedAt.add(m.name());
+            }
+        }
+        Process last = PipelineFixture.startChild(root.resolve("final.log"), "restart", "--workdir", workdir.toString());
+        assertThat(PipelineFixture.await(last, 600)).isEqualTo(ExitCodes.OK);
+
+        assertThat(killedAt).as("SIGKILLs that hit pretraining").hasSizeGreaterThanOrEqualTo(5);
+        assertThat(finalParamsSha(workdir)).as("final parameters after " + killedAt.size() + " kills")
+                .isEqualTo(expected);
+        ExecutionHistory history = PipelineFixture.history(workdir);
+        assertThat(history.of("pretrain")).hasSize(killedAt.size() + 1);
+        assertThat(history.of("pretrain").get(killedAt.size()).status()).isEqualTo("COMPLETED");
+    }
+
+    /** Waits for the moment, then sends SIGKILL; false if the process ended first. */
+    private static boolean killWhen(Process p, Path workdir, Moment m) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            if (m.reached().test(workdir)) {
+                p.destroyForcibly();
+                p.waitFor();
+                return true;
+            }
+            Thread.sleep(1);
+        }
+        p.waitFor(60, TimeUnit.SECONDS);
+        return false;
+    }
+
+    private static boolean checkpointInProgress(Path workdir) {
+        Path dir = workdir.resolve("checkpoints");
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(p -> p.getFileName().toString().startsWith(".tmp-"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String finalParamsSha(Path workdir) throws IOException {
+        return new ObjectMapper().readTree(workdir.resolve("checkpoints/checkpoint_final/manifest.json").toFile())
+                .get("metadata").get("params_sha256").asText();
+    }
+}
