@@ -32,7 +32,9 @@ public final class BufferFile implements AutoCloseable {
     static final String CLEAN = "replay.cm.clean";
     static final String LENGTH = "replay.cm.length";
     private static final int FORMAT = 1;
-    private static final int KIND_ENTRY = 1, KIND_META = 2, KIND_SPEC = 3, KIND_JOURNAL = 4;
+    private static final int KIND_ENTRY = 1, KIND_META = 2, KIND_SPEC = 3, KIND_JOURNAL = 4, KIND_NN = 5;
+    /** Keys of the neighbour-similarity block records: base + shard * 2^24 + block. */
+    private static final long NN_KEY_BASE = Long.MIN_VALUE + 1024;
     private static final long SPEC_KEY = Long.MIN_VALUE, JOURNAL_KEY = Long.MIN_VALUE + 1;
     private static final int HEADER = 64;
     static final String JOURNAL = "replay.journal";
@@ -45,6 +47,9 @@ public final class BufferFile implements AutoCloseable {
     private final int valueSize;
     private final ChronicleMap<Long, byte[]> map;
     private final java.nio.channels.FileChannel journal;
+    /** Neighbour similarities per block record. */
+    private final int nnBlock;
+    private final byte[] applyScratch;
     private final byte[] scratch;
     private final ByteBuffer bb;
     private final CRC32C crc = new CRC32C();
@@ -61,6 +66,8 @@ public final class BufferFile implements AutoCloseable {
         this.spec = spec;
         this.valueSize = Math.max(HEADER + 4 * spec.featureDim(), 128);
         this.scratch = new byte[valueSize];
+        this.applyScratch = new byte[valueSize];
+        this.nnBlock = (valueSize - 16) / 4;
         this.bb = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
         try {
             Files.createDirectories(dir);
@@ -78,7 +85,8 @@ public final class BufferFile implements AutoCloseable {
         if (existed) {
             checkLength();
         }
-        long entries = (long) spec.capacity() + Math.max(1024, spec.capacity() / 4) + spec.shards() + 8;
+        long slack = Math.max(1024, spec.capacity() / 4);
+        long entries = (long) spec.capacity() + slack + (spec.capacity() + slack) / nnBlock + 2L * spec.shards() + 8;
         try {
             var builder = ChronicleMap.of(Long.class, byte[].class)
                     .name("contssl-replay-buffer")
@@ -228,14 +236,23 @@ public final class BufferFile implements AutoCloseable {
             }
         }
         for (Shard s : shards) {
+            java.util.BitSet blocks = new java.util.BitSet();
+            for (int i = 0; i < s.nnTouchedCount; i++) {
+                blocks.set(s.nnTouchedList[i] / nnBlock);
+            }
+            for (int blk = blocks.nextSetBit(0); blk >= 0; blk = blocks.nextSetBit(blk + 1)) {
+                nnRecord(s, blk);
+                redo.put(nnKey(s.shardNo, blk), scratch);
+            }
             meta(s);
             redo.put(metaKey(s.shardNo), scratch);
         }
         journalRecord(ops + 1);
         redo.put(JOURNAL_KEY, scratch);
-        byte[] log = redo.seal(ops + 1);
+        int logLen = redo.seal(ops + 1);
+        byte[] log = redo.bytes();
         try {
-            journal.write(ByteBuffer.wrap(log), 0);
+            journal.write(ByteBuffer.wrap(log, 0, logLen), 0);
         } catch (IOException e) {
             throw new BufferStateException("cannot write the buffer journal in " + dir + " (" + oneLine(e)
                     + "); free disk space, then restart from the previous checkpoint", e);
@@ -245,7 +262,27 @@ public final class BufferFile implements AutoCloseable {
         for (Shard s : shards) {
             s.clearTouched();
         }
-        recordLength();
+        if (ops % 64 == 0) {
+            recordLength(); // the file only grows when Chronicle adds a tier: checking now and then suffices
+        }
+    }
+
+    private static long nnKey(int shard, int block) {
+        return NN_KEY_BASE + ((long) shard << 24) + block;
+    }
+
+    /** Encodes the neighbour similarities of slots [block * nnBlock, (block + 1) * nnBlock) into scratch. */
+    private void nnRecord(Shard s, int block) {
+        java.util.Arrays.fill(scratch, (byte) 0);
+        bb.putInt(0, KIND_NN);
+        bb.putInt(8, s.shardNo);
+        bb.putInt(12, block);
+        int base = block * nnBlock;
+        for (int i = 0; i < nnBlock; i++) {
+            int slot = base + i;
+            bb.putFloat(16 + 4 * i, slot < s.slotCap ? s.nnSim[slot] : Float.NaN);
+        }
+        seal();
     }
 
     /** Applies a sealed redo log to the map (idempotent). */
@@ -258,7 +295,8 @@ public final class BufferFile implements AutoCloseable {
             byte op = log[at + 8];
             at += 9;
             if (op == 1) {
-                map.put(key, java.util.Arrays.copyOfRange(log, at, at + valueSize));
+                System.arraycopy(log, at, applyScratch, 0, valueSize); // Chronicle copies it off-heap
+                map.put(key, applyScratch);
                 at += valueSize;
             } else {
                 map.remove(key);
@@ -334,7 +372,8 @@ public final class BufferFile implements AutoCloseable {
             count++;
         }
 
-        byte[] seal(long update) {
+        /** Finishes the log; returns its length in {@link #bytes()}. */
+        int seal(long update) {
             ensure(8);
             ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
             b.putLong(0, REDO_MAGIC);
@@ -344,7 +383,11 @@ public final class BufferFile implements AutoCloseable {
             c.update(buf, 0, len);
             b.putInt(len, (int) c.getValue());
             b.putInt(len + 4, REDO_END);
-            return java.util.Arrays.copyOf(buf, len + 8);
+            return len + 8;
+        }
+
+        byte[] bytes() {
+            return buf;
         }
     }
 
@@ -396,7 +439,7 @@ public final class BufferFile implements AutoCloseable {
         bb.putShort(50, (short) 0);
         bb.putFloat(52, s.loss[slot]);
         bb.putFloat(56, s.sim[slot]);
-        bb.putFloat(60, s.nnSim[slot]);
+        bb.putFloat(60, 0f); // neighbour similarity lives in the block records (KIND_NN)
         int base = slot * s.stride;
         for (int i = 0; i < s.dim; i++) {
             bb.putFloat(HEADER + 4 * i, s.feat[base + i]);
@@ -411,8 +454,8 @@ public final class BufferFile implements AutoCloseable {
     public void rewrite(Shard[] shards) {
         List<Long> stale = new ArrayList<>();
         for (Long k : map.keySet()) {
-            if (k >= 0) {
-                stale.add(k);
+            if (k >= 0 || (k >= NN_KEY_BASE && k < NN_KEY_BASE + (1L << 40))) {
+                stale.add(k); // entries and neighbour blocks: all rewritten below
             }
         }
         for (Shard s : shards) {
@@ -467,6 +510,7 @@ public final class BufferFile implements AutoCloseable {
             slotsPerShard.add(new ArrayList<>());
         }
         long[][] metas = new long[w][];
+        List<byte[]> nnRecords = new ArrayList<>();
         for (Map.Entry<Long, byte[]> e : map.entrySet()) {
             long key = e.getKey();
             byte[] v = e.getValue();
@@ -482,6 +526,8 @@ public final class BufferFile implements AutoCloseable {
                 }
                 slotsPerShard.get(shard).add(new int[] {slot});
                 decode(shards[shard], slot, b);
+            } else if (kind == KIND_NN && key >= NN_KEY_BASE && key < NN_KEY_BASE + ((long) w << 24)) {
+                nnRecords.add(v);
             } else if (key < 0 && key >= -w) {
                 int shard = (int) (-1 - key);
                 if (kind != KIND_META || b.getInt(8) != shard) {
@@ -489,6 +535,14 @@ public final class BufferFile implements AutoCloseable {
                 }
                 metas[shard] = new long[] {b.getLong(16), b.getLong(24), b.getLong(32), b.getLong(40), b.getLong(48),
                     b.getInt(56)};
+            }
+        }
+        for (byte[] v : nnRecords) {
+            ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
+            Shard sh = shards[b.getInt(8)];
+            int base = b.getInt(12) * nnBlock;
+            for (int i = 0; i < nnBlock && base + i < sh.slotCap; i++) {
+                sh.nnSim[base + i] = b.getFloat(16 + 4 * i);
             }
         }
         for (int i = 0; i < w; i++) {
@@ -535,7 +589,6 @@ public final class BufferFile implements AutoCloseable {
         s.seen[slot] = b.get(48) != 0;
         s.loss[slot] = b.getFloat(52);
         s.sim[slot] = b.getFloat(56);
-        s.nnSim[slot] = b.getFloat(60);
         s.alive[slot] = true;
         int base = slot * s.stride;
         for (int i = 0; i < s.dim; i++) {
@@ -558,6 +611,7 @@ public final class BufferFile implements AutoCloseable {
 
     @Override
     public void close() {
+        recordLength();
         try {
             journal.close();
         } catch (IOException e) {

@@ -52,6 +52,13 @@ public final class Shard {
     private boolean[] touched;
     int[] touchedList;
     int touchedCount;
+    /**
+     * Slots whose neighbour similarity changed: it is stored in block records (many per record), because after an
+     * eviction it changes for thousands of entries whose other fields did not.
+     */
+    private boolean[] nnTouched;
+    int[] nnTouchedList;
+    int nnTouchedCount;
 
     private int[] perm;
     /** Slots evicted by the last insert, in eviction order (for tests and the benchmark). */
@@ -83,10 +90,15 @@ public final class Shard {
         loss = new float[n];
         sim = new float[n];
         nnSim = new float[n];
+        Arrays.fill(nnSim, Float.NaN);
         feat = new float[n * stride];
         order = new int[n];
         touched = new boolean[n];
         touchedList = new int[n];
+        nnTouched = new boolean[n];
+        nnTouchedList = new int[n];
+        nnTouchedCount = 0;
+        touchedCount = 0;
         perm = new int[n];
         for (int i = 0; i < n; i++) {
             perm[i] = i;
@@ -113,10 +125,13 @@ public final class Shard {
         loss = Arrays.copyOf(loss, n);
         sim = Arrays.copyOf(sim, n);
         nnSim = Arrays.copyOf(nnSim, n);
+        Arrays.fill(nnSim, old, n, Float.NaN);
         feat = Arrays.copyOf(feat, n * stride);
         order = Arrays.copyOf(order, n);
         touched = Arrays.copyOf(touched, n);
         touchedList = Arrays.copyOf(touchedList, n);
+        nnTouched = Arrays.copyOf(nnTouched, n);
+        nnTouchedList = Arrays.copyOf(nnTouchedList, n);
         perm = Arrays.copyOf(perm, n);
         for (int i = old; i < n; i++) {
             perm[i] = i;
@@ -151,12 +166,23 @@ public final class Shard {
         }
     }
 
-    /** Clears the changed-slot list after the durable copy has been brought up to date. */
+    private void touchNn(int s) {
+        if (!nnTouched[s]) {
+            nnTouched[s] = true;
+            nnTouchedList[nnTouchedCount++] = s;
+        }
+    }
+
+    /** Clears the changed-slot lists after the durable copy has been brought up to date. */
     void clearTouched() {
         for (int i = 0; i < touchedCount; i++) {
             touched[touchedList[i]] = false;
         }
         touchedCount = 0;
+        for (int i = 0; i < nnTouchedCount; i++) {
+            nnTouched[nnTouchedList[i]] = false;
+        }
+        nnTouchedCount = 0;
     }
 
     private int newEntry(long streamIdx, int lab) {
@@ -174,6 +200,9 @@ public final class Shard {
         alive[s] = true;
         loss[s] = 0;
         sim[s] = 0;
+        if (!Float.isNaN(nnSim[s])) {
+            touchNn(s); // a reused slot must not inherit the previous entry's stored value
+        }
         nnSim[s] = Float.NaN;
         Arrays.fill(feat, s * stride, (s + 1) * stride, 0f);
         if (nn != null) {
@@ -313,7 +342,7 @@ public final class Shard {
             float v = k == Float.NEGATIVE_INFINITY ? Float.NaN : k;
             if (Float.floatToRawIntBits(v) != Float.floatToRawIntBits(nnSim[c])) {
                 nnSim[c] = v;
-                touch(c);
+                touchNn(c);
             }
         }
     }
@@ -552,6 +581,9 @@ public final class Shard {
     void touchAll() {
         for (int p = 0; p < size; p++) {
             touch(order[p]);
+        }
+        for (int sl = 0; sl < slotCap; sl++) {
+            touchNn(sl);
         }
     }
 
