@@ -50,6 +50,8 @@ public final class BufferFile implements AutoCloseable {
     /** Neighbour similarities per block record. */
     private final int nnBlock;
     private final byte[] applyScratch;
+    /** Reused between commits: its buffer keeps the size of the largest update. */
+    private final Redo redo;
     private final byte[] scratch;
     private final ByteBuffer bb;
     private final CRC32C crc = new CRC32C();
@@ -67,6 +69,7 @@ public final class BufferFile implements AutoCloseable {
         this.valueSize = Math.max(HEADER + 4 * spec.featureDim(), 128);
         this.scratch = new byte[valueSize];
         this.applyScratch = new byte[valueSize];
+        this.redo = new Redo(valueSize);
         this.nnBlock = (valueSize - 16) / 4;
         this.bb = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
         try {
@@ -219,7 +222,8 @@ public final class BufferFile implements AutoCloseable {
     }
 
     private void commit(Shard[] shards, List<Long> removals) {
-        Redo redo = new Redo(valueSize);
+        Redo redo = this.redo;
+        redo.reset();
         for (Long k : removals) {
             redo.remove(k);
         }
@@ -296,10 +300,35 @@ public final class BufferFile implements AutoCloseable {
             at += 9;
             if (op == 1) {
                 System.arraycopy(log, at, applyScratch, 0, valueSize); // Chronicle copies it off-heap
-                map.put(key, applyScratch);
+                set(key, applyScratch);
                 at += valueSize;
             } else {
-                map.remove(key);
+                delete(key);
+            }
+        }
+    }
+
+    /** put without deserialising the previous value (which ChronicleMap.put would return). */
+    private void set(long key, byte[] value) {
+        try (net.openhft.chronicle.map.ExternalMapQueryContext<Long, byte[], ?> q = map.queryContext(key)) {
+            q.writeLock().lock();
+            net.openhft.chronicle.map.MapEntry<Long, byte[]> e = q.entry();
+            net.openhft.chronicle.hash.Data<byte[]> d = q.wrapValueAsData(value);
+            if (e != null) {
+                q.replaceValue(e, d);
+            } else {
+                q.insert(q.absentEntry(), d);
+            }
+        }
+    }
+
+    /** remove without deserialising the previous value. */
+    private void delete(long key) {
+        try (net.openhft.chronicle.map.ExternalMapQueryContext<Long, byte[], ?> q = map.queryContext(key)) {
+            q.writeLock().lock();
+            net.openhft.chronicle.map.MapEntry<Long, byte[]> e = q.entry();
+            if (e != null) {
+                q.remove(e);
             }
         }
     }
@@ -347,6 +376,14 @@ public final class BufferFile implements AutoCloseable {
 
         Redo(int valueSize) {
             this.valueSize = valueSize;
+        }
+
+        void reset() {
+            len = 20;
+            count = 0;
+            if (buf.length > (64 << 20)) {
+                buf = new byte[1 << 16]; // after a whole-buffer restore: do not keep hundreds of MB around
+            }
         }
 
         private void ensure(int n) {
