@@ -7,6 +7,7 @@ jar="$here/jobs/target/contssl.jar"
 
 # Chronicle Map on Java 17 (STACK.md); DJL fully offline with the bundled libtorch.
 JVM_FLAGS=(
+  --add-modules=jdk.incubator.vector
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
   --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
   --add-opens=java.base/java.lang=ALL-UNNAMED

@@ -59,7 +59,7 @@ public final class TrainingSessionFactory {
         SimSiamTrainer trainer = SimSiamTrainer.create(spec, optim, Seeds.derive(seed, Seeds.Purpose.MODEL_INIT),
                 TrainerOptions.fastest());
         TrainingCheckpoints checkpoints = new TrainingCheckpoints(workdir.create(workdir.checkpointsDir()));
-        BufferSpec bufferSpec = m.buffered() ? new BufferSpec(BufferPolicy.valueOf(m.policy().toUpperCase()),
+        BufferSpec bufferSpec = m.buffered() ? new BufferSpec(BufferPolicy.parse(m.policy()),
                 m.buffSiz(), spec.dim(), m.bufferShards(), Seeds.derive(seed, Seeds.Purpose.BUFFER_SAMPLING), 0) : null;
 
         SessionState state = SessionState.start();
