@@ -18,10 +18,6 @@ import org.contssl.storage.ReplayBuffer;
  */
 final class PretrainContext implements AutoCloseable {
 
-    interface CheckpointListener {
-        void written(String name, SessionState state, double seconds);
-    }
-
     private final PretrainPlan plan;
     private final SaveSchedule schedule;
     private final MemmapList stream;

@@ -85,7 +85,6 @@ public final class TrainingSession implements AutoCloseable {
 
     /** One incoming chunk: its surviving images (bad ones were skipped) and the stream position after it. */
     public void ingest(List<StreamItem> items, long positionAfter) {
-        Engines.gradOffOnThisThread();
         if (ctx.buffer() == null) {
             state = with(positionAfter, state.steps(), state.trainChunks(), state.inserted() + items.size());
             if (!items.isEmpty()) {
@@ -120,7 +119,6 @@ public final class TrainingSession implements AutoCloseable {
 
     /** Continues after the stream has ended: samples the frozen buffer until the step budget is spent. */
     public boolean drain(int maxSteps) {
-        Engines.gradOffOnThisThread();
         long target = Math.min(ctx.plan().totalSteps(), state.steps() + maxSteps);
         if (ctx.buffer() != null) {
             trainUntil(target);

@@ -41,9 +41,8 @@ public final class TrainingSessionFactory {
     }
 
     public static TrainingSession open(RunConfig config, Workdir workdir, Path streamList,
-                                       PretrainContext.CheckpointListener listener) {
+                                       CheckpointListener listener) {
         Engines.Info engine = Engines.configure(config.environment().threads(), 1);
-        Engines.gradOffOnThisThread();
         log.info("engine {} {} with {} intra-op / {} inter-op threads", engine.engine(), engine.version(),
                 engine.intraOpThreads(), engine.interOpThreads());
         MemmapList stream = MemmapList.open(streamList);

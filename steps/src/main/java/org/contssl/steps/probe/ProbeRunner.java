@@ -79,7 +79,6 @@ public final class ProbeRunner {
             return done.get();
         }
         long t0 = System.nanoTime();
-        Engines.gradOffOnThisThread();
         FeatureMatrix[] features = features(target);
         RunConfig.LinclsOptim o = config.lincls().get(target.settingsKey()).optim();
         long probeSeed = Seeds.derive(config.environment().seed(), Seeds.Purpose.PROBE);
