@@ -244,6 +244,9 @@ public final class RunResultsCollector {
             }
             executions.sort(Comparator.comparing(JobExecution::getId));
             JobExecution last = executions.get(executions.size() - 1);
+            if ("report".equals(name) && last.getStatus().isRunning()) {
+                continue; // the report job that is writing this very report: its time is not known yet
+            }
             double wall = 0;
             long read = 0;
             long write = 0;
