@@ -44,6 +44,11 @@ final class PipelineFixture {
 
     /** Starts the CLI in a child JVM (same classpath and JVM flags as this test JVM). */
     static Process startChild(Path log, String... cliArgs) throws IOException {
+        return startChildMain(log, "org.contssl.jobs.cli.Main", cliArgs);
+    }
+
+    /** Starts {@code mainClass} in a child JVM (same classpath and JVM flags as this test JVM). */
+    static Process startChildMain(Path log, String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -51,8 +56,8 @@ final class PipelineFixture {
                 .toList());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("org.contssl.jobs.cli.Main");
-        cmd.addAll(List.of(cliArgs));
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

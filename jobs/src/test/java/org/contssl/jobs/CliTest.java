@@ -1,0 +1,94 @@
+package org.contssl.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.contssl.jobs.cli.ExitCodes;
+import org.contssl.jobs.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes and one-line messages of the CLI for the cases a user meets first. */
+class CliTest {
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run cli(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            return new Run(Main.execute(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void unknownConfigKeyIsAUsageErrorNamingTheKey(@TempDir Path wd) {
+        Run r = cli("run", "--workdir", wd.toString(), "model.buffer_size=4096");
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("unknown config key 'model.buffer_size'").contains("model.buff_siz");
+        assertThat(wd.resolve("config.resolved.yaml")).doesNotExist();
+    }
+
+    @Test
+    void outOfRangeValueAndUnknownOptionAreUsageErrors(@TempDir Path wd) {
+        assertThat(cli("run", "--workdir", wd.toString(), "optim.lr=-1").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli("run", "--workdir", wd.toString(), "--no-such-option").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli("frobnicate").code()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void aLockHeldByAnotherProcessGivesExitFive(@TempDir Path wd) throws Exception {
+        Files.createDirectories(wd);
+        // a real second process holding the workdir lock, as a live run does
+        Process holder = PipelineFixture.startChildMain(wd.resolve("holder.log"), LockHolder.class.getName(),
+                wd.resolve("lock").toString());
+        try {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!Files.readString(wd.resolve("holder.log")).contains("locked") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Run r = cli("run", "--workdir", wd.toString());
+            assertThat(r.code()).isEqualTo(ExitCodes.LOCKED);
+            assertThat(r.err()).contains("is in use by process");
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    @Test
+    void restartWithoutARunAndStatusWithoutADatabaseSayWhatToDo(@TempDir Path wd) {
+        Run restart = cli("restart", "--workdir", wd.toString());
+        assertThat(restart.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(restart.err()).contains("nothing to restart");
+        Run status = cli("status", "--workdir", wd.toString());
+        assertThat(status.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    }
+
+    @Test
+    void listsShowOfABadFileIsABadInputError(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.memmap");
+        Files.write(bad, new byte[121]); // not a multiple of the 120-byte record width
+        Run r = cli("lists", "show", bad.toString());
+        assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("bad.memmap").doesNotContain("\tat ");
+    }
+
+    @Test
+    void helpListsTheExitCodes() {
+        Run r = cli("--help");
+        assertThat(r.code()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).contains("already complete").contains("workdir locked");
+    }
+}
