@@ -52,6 +52,21 @@ class PipelineVariantsTest {
     }
 
     @Test
+    void compareReportPutsAFifoAndAMinRedRunSideBySide(@TempDir Path root) throws Exception {
+        Path fifo = root.resolve("fifo");
+        Path minred = root.resolve("minred");
+        assertThat(Main.execute(PipelineFixture.args("run", fifo, PipelineFixture.overrides(tree)))).isZero();
+        assertThat(Main.execute(PipelineFixture.args("run", minred,
+                PipelineFixture.overrides(tree, "model.buffer_type=minred")))).isZero();
+        Path out = root.resolve("compare");
+        assertThat(Main.execute("report", "--compare", fifo.toString(), minred.toString(), "--out", out.toString()))
+                .isZero();
+        String md = Files.readString(out.resolve("compare.md"));
+        assertThat(md).contains("FIFO buffer (×2)").contains("MinRed buffer (×2)");
+        assertThat(out.resolve("compare.html")).isNotEmptyFile();
+    }
+
+    @Test
     void resnet18BackboneRunsEndToEnd(@TempDir Path workdir) throws Exception {
         int code = Main.execute(PipelineFixture.args("run", workdir,
                 PipelineFixture.overrides(tree, "model.backbone=resnet18", "model.num_updates=1")));
