@@ -3,21 +3,36 @@ package org.contssl.model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The DJL PyTorch engine, started once per JVM with explicit thread counts (recorded so runs can state them). The
  * engine never downloads anything: libtorch comes from the bundled native jar ({@code ai.djl.offline=true}).
+ *
+ * <p>All libtorch work of this module runs on one dedicated thread ({@link #call}): libtorch's grad mode is
+ * thread-local (DJL switches it off only on the thread that started the engine, so a step called from another thread
+ * would record autograd history for its optimizer updates), and keeping every allocation on one thread lets the
+ * native allocator reuse memory (see {@link NativeAllocator}). Callers may use the trainer from any thread.
  */
 public final class Engines {
     private static final String ENGINE = "PyTorch";
     private static Integer requestedIntra;
     private static Integer requestedInter;
-    private static Engine engine;
+    private static volatile Engine engine;
+    private static ExecutorService worker;
+    private static Thread workerThread;
+    private static String allocator = "not tuned";
 
     private Engines() {}
 
-    /** Thread counts and versions actually in effect. */
-    public record Info(String engine, String version, int intraOpThreads, int interOpThreads) {}
+    /** Thread counts, versions and native allocator settings actually in effect. */
+    public record Info(String engine, String version, int intraOpThreads, int interOpThreads, String allocator) {}
 
     /**
      * Fixes the intra-op (within one kernel) and inter-op thread counts. Call before anything else touches the
@@ -35,45 +50,89 @@ public final class Engines {
             requestedInter = interOpThreads == 0 ? null : interOpThreads;
             start();
         } else {
-            if (interOpThreads != 0 && interOpThreads != JniUtils.getNumInteropThreads()) {
-                throw new IllegalStateException("the engine already runs with " + JniUtils.getNumInteropThreads()
+            int inter = call(JniUtils::getNumInteropThreads);
+            if (interOpThreads != 0 && interOpThreads != inter) {
+                throw new IllegalStateException("the engine already runs with " + inter
                         + " inter-op threads; call Engines.configure(" + intraOpThreads + ", " + interOpThreads
                         + ") before the first model is created");
             }
             if (intraOpThreads != 0) {
-                JniUtils.setNumThreads(intraOpThreads);
+                call(() -> {
+                    JniUtils.setNumThreads(intraOpThreads);
+                    return null;
+                });
             }
         }
         return info();
     }
 
     /** The started engine (starting it with libtorch's defaults if {@link #configure} was not called). */
-    public static synchronized Engine get() {
-        if (engine == null) {
-            start();
+    public static Engine get() {
+        Engine e = engine;
+        if (e != null) {
+            return e; // lock-free once started: work on the engine thread may call this while configure() waits
         }
-        return engine;
+        synchronized (Engines.class) {
+            if (engine == null) {
+                start();
+            }
+            return engine;
+        }
     }
 
-    public static synchronized Info info() {
+    public static Info info() {
         Engine e = get();
-        return new Info(e.getEngineName(), e.getVersion(), JniUtils.getNumThreads(), JniUtils.getNumInteropThreads());
-    }
-
-    /**
-     * libtorch's grad mode is thread-local and DJL switches it off only on the thread that started the engine; a
-     * model used from another thread (a Spring Batch job or partition thread) would otherwise record autograd history
-     * for every op outside a GradientCollector and refuse in-place updates of parameters. Call on each thread before
-     * using a model there; cheap.
-     */
-    public static void gradOffOnThisThread() {
-        get();
-        JniUtils.setGradMode(false);
+        return call(() -> new Info(e.getEngineName(), e.getVersion(), JniUtils.getNumThreads(),
+                JniUtils.getNumInteropThreads(), allocator));
     }
 
     /** A new root manager on the CPU. */
     public static NDManager newManager() {
         return get().newBaseManager();
+    }
+
+    /** Runs {@code work} on the engine thread and returns its result (directly if already there). */
+    public static <T> T call(Callable<T> work) {
+        if (Thread.currentThread() == workerThread) {
+            try {
+                return work.call();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        get();
+        Future<T> f = worker.submit(work);
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the libtorch thread", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            if (c instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    /** As {@link #call}, for work that throws {@link IOException} (rethrown as is). */
+    public static <T> T callIo(Callable<T> work) throws IOException {
+        try {
+            return call(work);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     private static void start() {
@@ -86,11 +145,32 @@ public final class Engines {
         if (requestedIntra != null) {
             System.setProperty("ai.djl.pytorch.num_threads", requestedIntra.toString());
         }
-        engine = Engine.getEngine(ENGINE);
-        // the system properties are read only when the engine class initialises; apply them again in case another
-        // component started it first
-        if (requestedIntra != null) {
-            JniUtils.setNumThreads(requestedIntra);
+        // before the worker thread exists, so that its first allocation already follows the tuned policy
+        allocator = NativeAllocator.tune();
+        worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "contssl-libtorch");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            engine = worker.submit(() -> {
+                workerThread = Thread.currentThread();
+                Engine e = Engine.getEngine(ENGINE);
+                // grad mode is thread-local: off on this thread, on only inside a GradientCollector
+                JniUtils.setGradMode(false);
+                // the system properties are read only when the engine class initialises; apply them again in case
+                // another component started it first
+                if (requestedIntra != null) {
+                    JniUtils.setNumThreads(requestedIntra);
+                }
+                return e;
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the PyTorch engine", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the PyTorch engine did not start: " + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 }

@@ -70,7 +70,7 @@ public final class SimSiamTrainer implements AutoCloseable {
     }
 
     public static SimSiamTrainer create(SimSiamSpec spec, OptimSpec optim, long initSeed, TrainerOptions options) {
-        return new SimSiamTrainer(spec, optim, options, initSeed);
+        return Engines.call(() -> new SimSiamTrainer(spec, optim, options, initSeed));
     }
 
     /**
@@ -81,6 +81,10 @@ public final class SimSiamTrainer implements AutoCloseable {
      * @param batch number of images (≥ 2: batch norm needs more than one value per channel)
      */
     public StepResult step(float[] view1, float[] view2, int batch) {
+        return Engines.call(() -> doStep(view1, view2, batch));
+    }
+
+    private StepResult doStep(float[] view1, float[] view2, int batch) {
         int per = spec.imageFloats();
         if (batch < 2) {
             throw new IllegalArgumentException("batch must be >= 2 for batch-norm statistics, got " + batch);
@@ -184,8 +188,8 @@ public final class SimSiamTrainer implements AutoCloseable {
     }
 
     /**
-     * The 2b input images as one tensor over reused staging memory, NCHW or NHWC-backed: interleaved (image i's views
-     * at rows 2i, 2i+1) for fused views, else all of view 1 then all of view 2.
+     * The 2b input images (NCHW) as one tensor over reused staging memory: interleaved (image i's views at rows 2i,
+     * 2i+1) for fused views, else all of view 1 then all of view 2.
      */
     private NDArray stageInput(NDManager sub, float[] v1, float[] v2, int b) {
         int per = spec.imageFloats();
@@ -196,34 +200,16 @@ public final class SimSiamTrainer implements AutoCloseable {
         }
         int c = spec.inChannels();
         int s = spec.insize();
-        boolean interleave = options.fuseViews();
-        if (!options.channelsLast()) {
-            if (interleave) {
-                for (int i = 0; i < b; i++) {
-                    Tensors.stage(staging, 2 * i * per, v1, i * per, per);
-                    Tensors.stage(staging, (2 * i + 1) * per, v2, i * per, per);
-                }
-            } else {
-                Tensors.stage(staging, 0, v1, 0, n);
-                Tensors.stage(staging, n, v2, 0, n);
+        if (options.fuseViews()) {
+            for (int i = 0; i < b; i++) {
+                Tensors.stage(staging, 2 * i * per, v1, i * per, per);
+                Tensors.stage(staging, (2 * i + 1) * per, v2, i * per, per);
             }
-            return Tensors.view(sub, staging, 2L * b, c, s, s);
+        } else {
+            Tensors.stage(staging, 0, v1, 0, n);
+            Tensors.stage(staging, n, v2, 0, n);
         }
-        // NHWC memory seen as an NCHW-shaped tensor with channels-last strides: libtorch propagates the layout
-        java.nio.FloatBuffer fb = staging.asFloatBuffer();
-        float[] row = new float[s * s * c];
-        for (int img = 0; img < 2 * b; img++) {
-            float[] src = (interleave ? img % 2 == 0 : img < b) ? v1 : v2;
-            int base = (interleave ? img / 2 : img % b) * per;
-            for (int ch = 0; ch < c; ch++) {
-                int plane = base + ch * s * s;
-                for (int p = 0; p < s * s; p++) {
-                    row[p * c + ch] = src[plane + p];
-                }
-            }
-            fb.put(img * per, row);
-        }
-        return Tensors.view(sub, staging, 2L * b, s, s, c).transpose(0, 3, 1, 2);
+        return Tensors.view(sub, staging, 2L * b, c, s, s);
     }
 
     private static double ms(long nanos) {
@@ -272,6 +258,10 @@ public final class SimSiamTrainer implements AutoCloseable {
 
     /** The complete training state as plain arrays. */
     public ModelState snapshot(boolean withOptimizer) {
+        return Engines.call(() -> doSnapshot(withOptimizer));
+    }
+
+    private ModelState doSnapshot(boolean withOptimizer) {
         Map<String, ModelState.Tensor> tensors = new LinkedHashMap<>();
         for (Param p : net.params().all()) {
             tensors.put(p.name(), new ModelState.Tensor(p.kind(), p.shape(), p.value().toFloatArray()));
@@ -322,6 +312,13 @@ public final class SimSiamTrainer implements AutoCloseable {
         if (state.optimizer() == null) {
             throw new IOException(source + " holds parameters only (no optimizer state): use loadPretrained for it");
         }
+        Engines.callIo(() -> {
+            applyState(state, source);
+            return null;
+        });
+    }
+
+    private void applyState(ModelState state, String source) throws IOException {
         applyTensors(state, source);
         sgd.reset();
         for (Map.Entry<String, float[]> e : state.optimizer().momentum().entrySet()) {
@@ -349,9 +346,12 @@ public final class SimSiamTrainer implements AutoCloseable {
 
     public void loadPretrained(InputStream in, String source) throws IOException {
         ModelState state = ModelState.read(in, source);
-        applyTensors(state, source);
-        sgd.reset();
-        step = 0;
+        Engines.callIo(() -> {
+            applyTensors(state, source);
+            sgd.reset();
+            step = 0;
+            return null;
+        });
     }
 
     private void applyTensors(ModelState state, String source) throws IOException {
@@ -386,8 +386,11 @@ public final class SimSiamTrainer implements AutoCloseable {
 
     @Override
     public void close() {
-        sgd.close();
-        net.close();
-        root.close();
+        Engines.call(() -> {
+            sgd.close();
+            net.close();
+            root.close();
+            return null;
+        });
     }
 }

@@ -95,6 +95,8 @@ final class PytorchReference {
                 "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps), "--threads",
                 Integer.toString(threads), "--json"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // the reference runs as users run it: without the malloc tuning this JVM may have been started with
+        pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.equals("GLIBC_TUNABLES"));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(2, TimeUnit.HOURS) || p.exitValue() != 0) {

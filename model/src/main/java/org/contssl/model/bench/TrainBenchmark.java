@@ -32,7 +32,7 @@ import org.contssl.model.optim.LrSchedule;
  *
  * <pre>
  * TrainBenchmark [--json] [--models conv4,resnet18] [--batch 128] [--threads 2] [--rounds 2]
- *                [--warmup N] [--steps N] [--variants fastest[,plain,fused,channels-last]]
+ *                [--warmup N] [--steps N] [--variants fastest[,plain,fused]]
  *                [--python /usr/bin/python3] [--pytorch-script PATH | $CONTSSL_PYTORCH_BENCH] [--no-pytorch]
  *                [--rss-model conv4] [--rss-steps 1000] [--no-rss] [--peak-size 2048]
  * </pre>
@@ -58,15 +58,23 @@ public final class TrainBenchmark {
         out.put("engine", info.engine() + " " + info.version());
         out.put("intra_op_threads", info.intraOpThreads());
         out.put("inter_op_threads", info.interOpThreads());
+        out.put("native_allocator", info.allocator());
+        String arenas = System.getenv("MALLOC_ARENA_MAX");
+        out.put("malloc_arena_max_env", arenas == null ? "unset" : arenas);
         out.put("cpu", ProcessMemory.cpuModel());
         out.put("cores", Runtime.getRuntime().availableProcessors());
         out.put("load_average_start", loadAverage());
         out.put("batch", batch);
         out.put("rounds", rounds);
-        log(json, "engine %s, intra-op threads %d, inter-op threads %d, %s, load %s", out.get("engine").asText(),
-                info.intraOpThreads(), info.interOpThreads(), out.get("cpu").asText(),
+        log(json, "engine %s, intra-op threads %d, inter-op threads %d, %s, %s, load %s", out.get("engine").asText(),
+                info.intraOpThreads(), info.interOpThreads(), info.allocator(), out.get("cpu").asText(),
                 out.get("load_average_start").asText());
 
+        if (arenas == null) {
+            log(json, "note: MALLOC_ARENA_MAX is unset: libtorch's allocations then come from glibc per-thread heaps "
+                    + "that cannot keep blocks above 64 MiB, and ResNet-18 steps page-fault ~1 GB each; "
+                    + "MALLOC_ARENA_MAX=1 (set by run.sh) removes that");
+        }
         List<String> variants = List.of(opt.getOrDefault("variants", "fastest").split(","));
         PytorchReference torch = null;
         if (!opt.containsKey("no-pytorch")) {
@@ -251,6 +259,10 @@ public final class TrainBenchmark {
 
     /** Median GFLOP/s of an n×n fp32 matmul on the engine (the achievable peak for dense kernels). */
     static double matmulPeak(int n) {
+        return Engines.call(() -> doMatmulPeak(n));
+    }
+
+    private static double doMatmulPeak(int n) {
         try (NDManager m = Engines.newManager()) {
             NDArray a = m.randomNormal(new Shape(n, n));
             NDArray b = m.randomNormal(new Shape(n, n));
@@ -276,11 +288,8 @@ public final class TrainBenchmark {
         return switch (variant) {
             case "fastest" -> TrainerOptions.fastest();
             case "plain" -> TrainerOptions.plain();
-            case "fused" -> new TrainerOptions(true, false, false);
-            case "channels-last" -> new TrainerOptions(false, true, false);
-            case "fused-channels-last" -> new TrainerOptions(true, true, false);
-            default -> throw new IllegalArgumentException("--variants: " + variant
-                    + " is not fastest, plain, fused, channels-last or fused-channels-last");
+            case "fused" -> TrainerOptions.fused();
+            default -> throw new IllegalArgumentException("--variants: " + variant + " is not fastest, plain or fused");
         };
     }
 

@@ -50,7 +50,7 @@ public final class FeatureExtractor implements AutoCloseable {
 
     /** The randomly initialised backbone of {@code spec} for {@code seed}. */
     public static FeatureExtractor randomInit(SimSiamSpec spec, long seed) {
-        return new FeatureExtractor(spec, seed, DEFAULT_BATCH);
+        return Engines.call(() -> new FeatureExtractor(spec, seed, DEFAULT_BATCH));
     }
 
     /** The backbone of a state written by {@code SimSiamTrainer.saveState} or {@code writeParameters}. */
@@ -64,6 +64,10 @@ public final class FeatureExtractor implements AutoCloseable {
      * they accept other sizes than the training size).
      */
     public static FeatureExtractor fromState(ModelState state, int insize, String source) throws IOException {
+        return Engines.callIo(() -> build(state, insize, source));
+    }
+
+    private static FeatureExtractor build(ModelState state, int insize, String source) throws IOException {
         SimSiamSpec s = state.spec();
         SimSiamSpec spec = SimSiamSpec.of(s.backbone(), s.inChannels(), insize, s.cifarStem());
         FeatureExtractor fx = new FeatureExtractor(spec, 0L, DEFAULT_BATCH);
@@ -103,6 +107,10 @@ public final class FeatureExtractor implements AutoCloseable {
      * @return {@code n} rows of {@link #featureDim()} floats, each of L2 norm 1 (or all zeros)
      */
     public float[][] extract(float[] images, int n) {
+        return Engines.call(() -> doExtract(images, n));
+    }
+
+    private float[][] doExtract(float[] images, int n) {
         int per = spec.imageFloats();
         if (n < 0 || images.length != (long) n * per) {
             throw new IllegalArgumentException("images must hold n·C·H·W = " + n + "·" + spec.inChannels() + "·"
@@ -144,7 +152,10 @@ public final class FeatureExtractor implements AutoCloseable {
 
     @Override
     public void close() {
-        net.close();
-        root.close();
+        Engines.call(() -> {
+            net.close();
+            root.close();
+            return null;
+        });
     }
 }

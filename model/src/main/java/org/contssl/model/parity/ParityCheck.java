@@ -82,10 +82,8 @@ public final class ParityCheck {
         TrainerOptions options = switch (opt.getOrDefault("options", "fastest")) {
             case "fastest" -> TrainerOptions.fastest();
             case "plain" -> TrainerOptions.plain();
-            case "fused" -> new TrainerOptions(true, false, false);
-            case "channels-last" -> new TrainerOptions(false, true, false);
-            default -> throw new IllegalArgumentException(
-                    "--options must be fastest, plain, fused or channels-last");
+            case "fused" -> TrainerOptions.fused();
+            default -> throw new IllegalArgumentException("--options: " + opt.get("options") + " is not fastest, plain or fused");
         };
         Engines.Info info = Engines.configure(threads, 0);
         Path script = resolveScript(opt.get("script"));
