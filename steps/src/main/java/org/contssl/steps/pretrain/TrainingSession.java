@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.contssl.lists.MemmapList;
-import org.contssl.model.Engines;
 import org.contssl.model.SimSiamTrainer;
 import org.contssl.model.StepResult;
 import org.contssl.model.data.AugmentPool;

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.contssl.lists.MemmapList;
-import org.contssl.model.Engines;
 import org.contssl.model.SimSiamSpec;
 import org.contssl.model.data.AugmentPool;
 import org.contssl.model.data.ImageDecoder;
