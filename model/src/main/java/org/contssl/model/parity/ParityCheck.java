@@ -39,11 +39,13 @@ import org.contssl.model.optim.LrSchedule;
  * and our script {@code simsiam_parity.py}), and compares the loss, every gradient and every updated tensor (relative
  * to the tensor's largest magnitude).
  *
- * <p>Pass/fail: each step, started from contssl's state, is also run by torch in float64; contssl's error against that
- * must be within 1e-5 (loss) / 1e-4 (gradients, tensors) or, where PyTorch's own float32 error is larger, within 2× of
- * it. From the second step on SimSiam's gradients are ill-conditioned (batch norm's backward projection cancels most
- * of the loss gradient, so last-bit forward differences grow by ~10⁴): two PyTorch float32 runs that differ only in
- * thread count then disagree by ~1e-2, which the report shows next to contssl's numbers.
+ * <p>Pass/fail, per step, with torch restarted from contssl's state before each step ("synced", so every step is
+ * compared on identical inputs): loss within 1e-5 and every gradient and updated tensor within 1e-4 relative; or,
+ * where a step is too ill-conditioned for that, contssl's error against the same step computed by torch in float64
+ * at most twice PyTorch's own float32 error. From the second step on SimSiam's gradients can be ill-conditioned
+ * (batch norm's backward projection cancels most of the loss gradient, so last-bit forward differences grow by ~10⁴):
+ * two PyTorch float32 runs that differ only in thread count then disagree by ~1e-2 when each trains on its own
+ * ("chained"), which the report shows next to contssl's numbers.
  *
  * <pre>
  * ParityCheck [--arch conv4,resnet18] [--steps 2] [--batch 32] [--lr 0.05] [--threads 2]
@@ -180,6 +182,7 @@ public final class ParityCheck {
         ArrayNode acc = m.putArray("accuracy_vs_float64");
         for (int s = 1; s <= steps; s++) {
             String p = "step" + s + "/";
+            Errors strict = errors(init, java, prefixed(torch, "synced/"), p);
             Errors ours = errors(init, java, exact, p);
             Errors ref = errors(init, prefixed(torch, "synced/"), exact, p);
             ObjectNode sn = acc.addObject();
@@ -188,12 +191,16 @@ public final class ParityCheck {
             sn.put("lr_predictor", lrs.get(s - 1)[1]);
             ours.put(sn.putObject("contssl"));
             ref.put(sn.putObject("pytorch"));
-            // as accurate as the tolerances, or at worst within 2x of PyTorch's own float32 error where the
-            // step itself is ill-conditioned (SimSiam's BN-projected gradients amplify last-bit differences)
-            boolean ok = ours.loss <= Math.max(LOSS_TOL, 2 * ref.loss)
+            // where the step is ill-conditioned (SimSiam's batch-norm-projected gradients amplify last-bit forward
+            // differences), float32 agreement below 1e-4 is out of reach for PyTorch itself: then contssl must be
+            // at least half as accurate as PyTorch's float32 against the float64 result
+            boolean accurate = ours.loss <= Math.max(LOSS_TOL, 2 * ref.loss)
                     && ours.grad.value <= Math.max(TENSOR_TOL, 2 * ref.grad.value)
                     && ours.weight.value <= Math.max(TENSOR_TOL, 2 * ref.weight.value)
                     && ours.buffer.value <= Math.max(TENSOR_TOL, 2 * ref.buffer.value);
+            boolean ok = strict.withinTolerance() || accurate;
+            sn.put("synced_within_tolerance", strict.withinTolerance());
+            sn.put("as_accurate_as_pytorch", accurate);
             sn.put("pass", ok);
             pass &= ok;
         }
@@ -471,10 +478,14 @@ public final class ParityCheck {
     private static void printModel(ObjectNode m) {
         System.out.printf("%s (%s), torch %s: %s%n", m.get("arch").asText(), m.get("input").asText(),
                 m.get("torch").asText(), m.get("pass").asBoolean() ? "pass" : "FAIL");
-        System.out.println(" accuracy against a float64 PyTorch step from the same state (pass/fail):");
+        System.out.println(" per step (torch restarted from contssl's state): within 1e-5/1e-4 of torch float32, or as "
+                + "accurate as it against torch float64");
         for (JsonNode s : m.get("accuracy_vs_float64")) {
-            System.out.printf("  step %d  lr %.6g/%.6g  %s%n", s.get("step").asInt(), s.get("lr_encoder").asDouble(),
-                    s.get("lr_predictor").asDouble(), s.get("pass").asBoolean() ? "pass" : "FAIL");
+            System.out.printf("  step %d  lr %.6g/%.6g  %s (within tolerance: %s, as accurate as PyTorch: %s)%n",
+                    s.get("step").asInt(), s.get("lr_encoder").asDouble(), s.get("lr_predictor").asDouble(),
+                    s.get("pass").asBoolean() ? "pass" : "FAIL", s.get("synced_within_tolerance").asBoolean(),
+                    s.get("as_accurate_as_pytorch").asBoolean());
+            System.out.println("   error against torch float64:");
             printErrors("contssl", s.get("contssl"));
             printErrors("pytorch", s.get("pytorch"));
         }
