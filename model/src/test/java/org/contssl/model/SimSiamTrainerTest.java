@@ -232,6 +232,20 @@ class SimSiamTrainerTest {
     }
 
     @Test
+    void resnet50TrainsThroughTheStridedOneByOneConvolutions() {
+        // libtorch 2.7.1's oneDNN dies with SIGFPE on the direct strided 1x1 backward of ResNet-50's 512->1024
+        // downsample at 16 px (CIFAR stem, 32 px input); Conv2d routes it through a subsampled stride-1 conv
+        SimSiamSpec spec = SimSiamSpec.of("resnet50", 3, 32, true);
+        try (SimSiamTrainer t = SimSiamTrainer.create(spec, OptimSpec.reference(0.05, LrSchedule.COS, 10), 1)) {
+            String before = t.parametersSha256();
+            StepResult r = t.step(TestViews.random(spec, 4, 1), TestViews.random(spec, 4, 2), 4);
+            assertThat(Float.isFinite(r.loss())).isTrue();
+            assertThat(r.feature()[0]).hasSize(2048);
+            assertThat(t.parametersSha256()).isNotEqualTo(before);
+        }
+    }
+
+    @Test
     void executionOptionsDoNotChangeTheMathematics() {
         TrainerOptions[] variants = {TrainerOptions.plain(), TrainerOptions.fused()};
         float[][] losses = new float[variants.length][];
