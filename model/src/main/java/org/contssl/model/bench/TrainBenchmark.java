@@ -31,7 +31,7 @@ import org.contssl.model.optim.LrSchedule;
  * engine (MKL sgemm) and a large oneDNN convolution; RSS after 100 and 1,000 steps; and a bitwise determinism check.
  *
  * <pre>
- * TrainBenchmark [--json] [--models conv4,resnet18] [--batch 128] [--threads 2] [--rounds 2]
+ * TrainBenchmark [--json] [--models conv4,resnet18] [--batch 128] [--threads 2] [--rounds 3]
  *                [--warmup N] [--steps N] [--variants fastest[,plain,fused]]
  *                [--python /usr/bin/python3] [--pytorch-script PATH | $CONTSSL_PYTORCH_BENCH] [--no-pytorch]
  *                [--rss-model conv4] [--rss-steps 1000] [--no-rss] [--peak-size 2048]
@@ -50,7 +50,7 @@ public final class TrainBenchmark {
         boolean json = opt.containsKey("json");
         int batch = intOpt(opt, "batch", 128);
         int threads = intOpt(opt, "threads", 2);
-        int rounds = intOpt(opt, "rounds", 2);
+        int rounds = intOpt(opt, "rounds", 3);
         Engines.Info info = Engines.configure(threads, 1);
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode out = mapper.createObjectNode();
