@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * One forward pass: the step-scoped manager every intermediate is attached to, train/eval mode, how many augmented
- * views are stacked along the batch dimension (batch norm normalises each view on its own, as the reference's two
+ * views are interleaved along the batch dimension (batch norm normalises each view on its own, as the reference's two
  * separate forward passes do), and the tensors the graph reads.
  *
  * <p>In training, each trainable parameter enters the graph as a fresh leaf that shares storage with the stored
@@ -48,11 +48,6 @@ public final class Ctx {
     /** Eval mode (running statistics), no gradients. */
     public static Ctx eval(NDManager stepManager) {
         return new Ctx(stepManager, false, 1);
-    }
-
-    /** A train-mode pass without gradient leaves (batch statistics, running statistics updated). */
-    public static Ctx trainNoGrad(NDManager stepManager, int views) {
-        return new Ctx(stepManager, true, views);
     }
 
     public NDManager manager() {

@@ -17,7 +17,6 @@ public final class Ops {
     public static final double BN_EPS = 1e-5;
 
     private static final Shape ONE = new Shape(1, 1);
-    private static final Shape ZERO = new Shape(0, 0);
 
     private Ops() {}
 
@@ -59,16 +58,8 @@ public final class Ops {
         return pooled.reshape(x.getShape().get(0), x.getShape().get(1));
     }
 
-    /** Splits the batch dimension into {@code parts} equal views (no copy). */
-    public static NDList splitBatch(NDArray x, int parts) {
-        return x.split(parts, 0);
-    }
-
+    /** Concatenation along the first dimension. */
     public static NDArray concatBatch(NDList parts) {
         return NDArrays.concat(parts, 0);
-    }
-
-    static Shape zero() {
-        return ZERO;
     }
 }
