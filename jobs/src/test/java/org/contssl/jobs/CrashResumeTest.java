@@ -49,7 +49,7 @@ class CrashResumeTest {
         Path reference = root.resolve("uninterrupted");
         Process once = PipelineFixture.startChild(root.resolve("uninterrupted.log"),
                 PipelineFixture.args("run", reference, overrides(policy)));
-        assertThat(PipelineFixture.await(once, 600)).isEqualTo(ExitCodes.OK);
+        PipelineFixture.awaitSuccess(once, root.resolve("uninterrupted.log"), 600);
         String expected = finalParamsSha(reference);
 
         Path workdir = root.resolve("killed");
@@ -70,7 +70,7 @@ class CrashResumeTest {
             }
         }
         Process last = PipelineFixture.startChild(root.resolve("final.log"), "restart", "--workdir", workdir.toString());
-        assertThat(PipelineFixture.await(last, 600)).isEqualTo(ExitCodes.OK);
+        PipelineFixture.awaitSuccess(last, root.resolve("final.log"), 600);
 
         assertThat(killedAt).as("SIGKILLs that hit pretraining").hasSizeGreaterThanOrEqualTo(5);
         assertThat(finalParamsSha(workdir)).as("final parameters after " + killedAt.size() + " kills")

@@ -120,9 +120,9 @@ class PipelineCliTest {
         ExecutionHistory crashed = PipelineFixture.history(workdir);
         assertThat(crashed.of("pretrain").get(0).status()).isEqualTo("STARTED");
 
-        Process restart = PipelineFixture.startChild(workdir.resolveSibling(workdir.getFileName() + "-restart.log"),
-                "restart", "--workdir", workdir.toString());
-        assertThat(PipelineFixture.await(restart, 300)).isEqualTo(ExitCodes.OK);
+        Path restartLog = workdir.resolveSibling(workdir.getFileName() + "-restart.log");
+        Process restart = PipelineFixture.startChild(restartLog, "restart", "--workdir", workdir.toString());
+        PipelineFixture.awaitSuccess(restart, restartLog, 300);
 
         ExecutionHistory history = PipelineFixture.history(workdir);
         assertThat(history.of("pipeline")).extracting(ExecutionHistory.Job::status).containsExactly("FAILED", "COMPLETED");

@@ -68,4 +68,14 @@ final class PipelineFixture {
         }
         return p.exitValue();
     }
+
+    /** Waits for a child started with {@link #startChild} and fails with the tail of its log unless it exited 0. */
+    static void awaitSuccess(Process p, Path log, long seconds) throws Exception {
+        int code = await(p, seconds);
+        if (code != 0) {
+            List<String> lines = java.nio.file.Files.readAllLines(log);
+            throw new AssertionError("child JVM exited " + code + "; last lines of " + log + ":\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size())));
+        }
+    }
 }

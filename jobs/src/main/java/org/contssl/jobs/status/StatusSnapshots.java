@@ -48,7 +48,8 @@ public final class StatusSnapshots implements AutoCloseable {
         return s;
     }
 
-    public void writeNow() {
+    /** Synchronized: the timer thread and the closing run may both write the last snapshot. */
+    public synchronized void writeNow() {
         try {
             write(ExecutionHistory.read(repository), file);
         } catch (IOException e) {
@@ -57,9 +58,14 @@ public final class StatusSnapshots implements AutoCloseable {
     }
 
     public static void write(ExecutionHistory history, Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        JSON.writeValue(tmp.toFile(), history);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // a temporary name of its own per writer, so two writers can never move each other's file away
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+        try {
+            JSON.writeValue(tmp.toFile(), history);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     public static ExecutionHistory readSnapshot(Path file) throws IOException {
