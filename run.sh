@@ -19,6 +19,10 @@ JVM_FLAGS=(
   -XX:+UseParallelGC
 )
 
+# One glibc malloc arena: libtorch's large activation blocks then come from the main heap instead of per-thread
+# heaps that cannot keep blocks above 64 MiB (ResNet steps otherwise page-fault ~1 GB each; model/PERFORMANCE.md).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
+
 mvn_cmd() {
   # offline first (fast, no network); fall back to online when a dependency is not cached yet
   mvn -B -q -o "$@" 2>/dev/null || mvn -B -q "$@"

@@ -196,8 +196,10 @@ public final class TrainingSession implements AutoCloseable {
         boolean logged = step % ctx.printFreq() == 0 || step == ctx.plan().totalSteps()
                 || ctx.schedule().dueAfter(step).isPresent();
         BufferDiagnostics d = ctx.buffer() != null && logged ? ctx.buffer().diagnostics() : null;
-        String bufferStatus = d == null ? "" : String.format(Locale.ROOT, " buf %d seen %.2f nn %.3f", d.size(),
-                d.meanNumSeen(), d.meanNeighbourSimilarity());
+        // neighbour similarity is only tracked by MinRed; other policies leave it NaN and the line leaves it out
+        String bufferStatus = d == null ? "" : String.format(Locale.ROOT, " buf %d seen %.2f%s", d.size(),
+                d.meanNumSeen(), Double.isNaN(d.meanNeighbourSimilarity()) ? ""
+                        : String.format(Locale.ROOT, " nn %.3f", d.meanNeighbourSimilarity()));
         progress.update(step, String.format(Locale.ROOT, "loss %.4f lr %.4f %.0f img/s%s", r.loss(), r.lrEncoder(),
                 window.imagesPerSecond(), bufferStatus));
         if (!logged) {
