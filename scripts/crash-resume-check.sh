@@ -8,6 +8,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 policy="${1:-minred}"; shift || true
 root="${1:-$(mktemp -d /tmp/contssl-crash-XXXXXX)}"; shift || true
+mkdir -p "$root"
 run="$here/run.sh"
 overrides=(data.num_files=3000 data.probe_train_size=1000 data.probe_test_size=1000 data.ood_probe=false
   model.buffer_type="$policy" model.buff_siz=512 optim.batch_size=128 model.num_updates=4 eval.progress=1.0
