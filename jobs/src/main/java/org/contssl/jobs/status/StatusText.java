@@ -17,9 +17,11 @@ public final class StatusText {
             out.append(String.format(Locale.ROOT, "%-10s exec %-4d %-9s %s -> %s%s%n", job.name(),
                     job.executionId(), job.status(), job.started(), job.ended() == null ? "…" : job.ended(),
                     job.seconds() == null ? "" : String.format(Locale.ROOT, " (%.1f s)", job.seconds())));
+            // one name column per job, as wide as its longest step name (probe partitions are long)
+            int width = job.steps().stream().mapToInt(st -> st.name().length()).max().orElse(0);
             for (ExecutionHistory.Step step : job.steps()) {
                 out.append(String.format(Locale.ROOT,
-                        "  %-22s %-9s read %-7d write %-7d skip %-5d commits %-6d%s%n", step.name(),
+                        "  %-" + Math.max(1, width) + "s %-9s read %-7d write %-7d skip %-5d commits %-6d%s%n", step.name(),
                         step.status(), step.readCount(), step.writeCount(),
                         step.readSkipCount() + step.processSkipCount() + step.writeSkipCount(), step.commitCount(),
                         step.seconds() == null ? "" : String.format(Locale.ROOT, " %.1f s", step.seconds())));
