@@ -26,8 +26,9 @@ public record Workdir(Path root) {
 
     public String jdbcUrl() {
         // File mode only: never a TCP server or web console. AUTO_SERVER stays off so a second process cannot
-        // attach while a run holds the workdir lock.
-        return "jdbc:h2:file:" + root.resolve("jobs") + ";DB_CLOSE_ON_EXIT=FALSE";
+        // attach while a run holds the workdir lock. WRITE_DELAY=0: H2 otherwise writes committed transactions to
+        // the file up to 500 ms later, and a kill -9 in that window loses a step execution that was committed.
+        return "jdbc:h2:file:" + root.resolve("jobs") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
 
     public Path lockFile() {
