@@ -85,6 +85,50 @@ class CliTest {
         assertThat(r.err()).contains("bad.memmap").doesNotContain("\tat ");
     }
 
+    /** Issue 3's bad list inputs reach the user as one line naming the file (and record) and a distinct exit code. */
+    @Test
+    void badListInputsAreOneLineNamingFileAndRecord(@TempDir Path dir) throws Exception {
+        Path base = Files.createDirectories(dir.resolve("images"));
+
+        Path notUtf8 = dir.resolve("not-utf8.memmap");
+        byte[] rec = new byte[120];
+        rec[0] = 'a';
+        rec[1] = (byte) 0xFF; // never valid in UTF-8
+        Files.write(notUtf8, rec);
+        assertBadInput(cli("lists", "show", notUtf8.toString(), "--record-width", "120"), "not-utf8.memmap",
+                "record 0");
+
+        // found while the lists job runs: the job fails with the same one line, restartable once the list is fixed
+        Path escaping = dir.resolve("escaping.memmap");
+        byte[] esc = new byte[120 * 40];
+        for (int i = 0; i < 40; i++) {
+            byte[] path = (i == 7 ? "../../etc/passwd" : "img" + i + ".png").getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(path, 0, esc, i * 120, path.length);
+        }
+        Files.write(escaping, esc);
+        Run r = cli("run", "--workdir", dir.resolve("run").toString(), "data.train_filelist=" + escaping,
+                "data.base_dir=" + base, "data.record_width=120");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.JOB_FAILED);
+        assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("escaping.memmap: record 7", "escapes the base directory", "restart");
+
+        Path two = dir.resolve("two.memmap");
+        byte[] recs = new byte[240];
+        recs[0] = 'a';
+        recs[120] = 'b';
+        Files.write(two, recs);
+        Path labels = dir.resolve("two.labels");
+        Files.write(labels, new byte[4 * 3]); // three labels for two records
+        assertBadInput(cli("lists", "show", two.toString(), "--record-width", "120", "--labels", labels.toString()),
+                "two.labels");
+    }
+
+    private static void assertBadInput(Run r, String... mentions) {
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains(mentions).doesNotContain("\tat ");
+    }
+
     @Test
     void helpListsTheExitCodes() {
         Run r = cli("--help");

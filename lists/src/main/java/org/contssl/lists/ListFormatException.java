@@ -5,12 +5,9 @@ import java.nio.file.Path;
 /**
  * Bad input to the lists module: a malformed list, labels file, IDX file, MNIST JSON, or an option that cannot work.
  * The message is always one line naming the file (and the record when there is one) and what to do about it, so the
- * CLI can print it as is and exit with {@link #exitCode()}.
+ * CLI can print it as is (it exits with its bad-input code, 6).
  */
 public final class ListFormatException extends RuntimeException {
-
-    /** Exit status the CLI uses for every bad-input error of this module (sysexits.h EX_DATAERR). */
-    public static final int EXIT_CODE = 65;
 
     /** What is wrong; lets callers (and tests) branch without parsing the message. */
     public enum Problem {
@@ -64,10 +61,6 @@ public final class ListFormatException extends RuntimeException {
     /** The record index the problem was found at, or -1 when it concerns the whole file. */
     public long record() {
         return record;
-    }
-
-    public int exitCode() {
-        return EXIT_CODE;
     }
 
     private static String oneLine(Path file, long record, String what, String todo) {

@@ -77,7 +77,6 @@ class ListShowTest {
         Files.write(raw, new byte[250]);
         ListFormatException e = catchThrowableOfType(ListFormatException.class,
                 () -> ListShow.render(raw, ListShow.Options.defaults()));
-        assertThat(e.exitCode()).isEqualTo(65);
         assertThat(e.getMessage()).startsWith(raw + ": file size 250 is not a multiple of the record width 120");
         byte[] utf = new byte[120];
         utf[0] = (byte) 0xc3; // a lone UTF-8 lead byte
