@@ -3,30 +3,18 @@ package org.contssl.model.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDManager;
 import java.util.List;
-import org.contssl.model.Engines;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.contssl.model.EngineManager;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Parameter counts are torchvision's / the PyTorch benchmark script's, read from torch 1.13 (not from this code). */
 class BackbonesTest {
-    static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        org.contssl.model.TestEngine.singleThread();
-        manager = Engines.newManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final EngineManager engine = new EngineManager();
 
     private static SimSiamNet backbone(String arch, int channels, boolean cifar) {
-        return SimSiamNet.create(manager, arch, channels, cifar, 512, 128, 1L, false);
+        return SimSiamNet.create(engine.manager(), arch, channels, cifar, 512, 128, 1L, false);
     }
 
     @Test
@@ -50,11 +38,11 @@ class BackbonesTest {
         try (SimSiamNet net = backbone("conv4", 1, true)) {
             assertThat(net.params().parameterCount()).isEqualTo(388_320L);
         }
-        try (SimSiamNet net = SimSiamNet.create(manager, "conv4", 1, true, 512, 128, 1L, true)) {
+        try (SimSiamNet net = SimSiamNet.create(engine.manager(), "conv4", 1, true, 512, 128, 1L, true)) {
             assertThat(net.params().parameterCount()).isEqualTo(783_840L);
             assertThat(net.params().trainableCount()).isEqualTo(783_328L);
         }
-        try (SimSiamNet net = SimSiamNet.create(manager, "resnet18", 3, true, 512, 128, 1L, true)) {
+        try (SimSiamNet net = SimSiamNet.create(engine.manager(), "resnet18", 3, true, 512, 128, 1L, true)) {
             assertThat(net.params().parameterCount()).isEqualTo(12_089_664L);
             assertThat(net.params().trainableCount()).isEqualTo(12_089_152L);
             // torch state_dict has 145 entries = our tensors + one num_batches_tracked per BN (26 BNs)
@@ -88,7 +76,7 @@ class BackbonesTest {
             }
             assertThat(zeroed).isEqualTo(8);
         }
-        try (SimSiamNet net = SimSiamNet.create(manager, "resnet50", 3, false, 2048, 512, 1L, false)) {
+        try (SimSiamNet net = SimSiamNet.create(engine.manager(), "resnet50", 3, false, 2048, 512, 1L, false)) {
             // torchvision ResNet-50 without its fc layer
             assertThat(net.params().parameterCount()).isEqualTo(25_557_032L - 2_049_000L);
             assertThat(net.featureDim()).isEqualTo(2048);
@@ -117,7 +105,7 @@ class BackbonesTest {
     void initialisationDependsOnlyOnSeedAndName() {
         try (SimSiamNet a = backbone("conv4", 1, true);
                 SimSiamNet b = backbone("conv4", 1, true);
-                SimSiamNet c = SimSiamNet.create(manager, "conv4", 1, true, 512, 128, 2L, false)) {
+                SimSiamNet c = SimSiamNet.create(engine.manager(), "conv4", 1, true, 512, 128, 2L, false)) {
             List<Param> pa = a.params().all();
             for (Param p : pa) {
                 assertThat(b.params().get(p.name()).value().toFloatArray()).containsExactly(p.value().toFloatArray());

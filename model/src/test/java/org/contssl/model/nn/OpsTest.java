@@ -5,29 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.assertj.core.data.Offset;
-import org.contssl.model.Engines;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.contssl.model.EngineManager;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pins down the batch-norm argument order and momentum convention of the JNI call against the formulas. */
 class OpsTest {
-    static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        org.contssl.model.TestEngine.singleThread();
-        manager = Engines.newManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final EngineManager engine = new EngineManager();
 
     @Test
     void evalBatchNormUsesRunningStatisticsThenAffine() {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = engine.manager().newSubManager()) {
             // x: (N=2, C=2)
             NDArray x = m.create(new float[] {1f, 10f, 3f, 20f}, new ai.djl.ndarray.types.Shape(2, 2));
             NDArray mean = m.create(new float[] {2f, 5f});
@@ -49,7 +38,7 @@ class OpsTest {
 
     @Test
     void trainBatchNormUpdatesRunningStatisticsWithTorchMomentum() {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = engine.manager().newSubManager()) {
             NDArray x = m.create(new float[] {1f, 10f, 3f, 20f, 5f, 30f}, new ai.djl.ndarray.types.Shape(3, 2));
             NDArray mean = m.create(new float[] {0f, 0f});
             NDArray var = m.create(new float[] {1f, 1f});

@@ -6,31 +6,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
-import org.contssl.model.Engines;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.contssl.model.EngineManager;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PytorchSgdTest {
-    static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        org.contssl.model.TestEngine.singleThread();
-        manager = Engines.newManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final EngineManager engine = new EngineManager();
 
     /** Two steps by hand, μ = 0.9, λ = 0.1, lr 0.5 then 0.25, w0 = [1, -2], g1 = [0.5, 1], g2 = [-1, 0.25]. */
     @Test
     void matchesTheTorchRuleComputedByHand() {
         float mu = 0.9f;
         float wd = 0.1f;
-        try (NDManager m = manager.newSubManager(); PytorchSgd sgd = new PytorchSgd(m, mu, wd)) {
+        try (NDManager m = engine.manager().newSubManager(); PytorchSgd sgd = new PytorchSgd(m, mu, wd)) {
             NDArray w = m.create(new float[] {1f, -2f});
             sgd.update("w", w, m.create(new float[] {0.5f, 1f}), 0.5f);
             // d1 = g1 + λw0 = [0.6, 0.8]; v1 = d1; w1 = w0 - 0.5 v1 = [0.7, -2.4]
@@ -52,7 +41,7 @@ class PytorchSgdTest {
         float mu = 0.9f;
         float wd = 0.1f;
         float[] lrs = {0.5f, 0.25f};
-        try (NDManager m = manager.newSubManager(); PytorchSgd sgd = new PytorchSgd(m, mu, wd)) {
+        try (NDManager m = engine.manager().newSubManager(); PytorchSgd sgd = new PytorchSgd(m, mu, wd)) {
             NDArray ours = m.create(new float[] {1f, -2f});
             NDArray theirs = m.create(new float[] {1f, -2f});
             ParameterTracker tracker = new ParameterTracker() {
@@ -82,7 +71,7 @@ class PytorchSgdTest {
 
     @Test
     void buffersRoundTripExactly() {
-        try (NDManager m = manager.newSubManager(); PytorchSgd sgd = new PytorchSgd(m, 0.9, 1e-4)) {
+        try (NDManager m = engine.manager().newSubManager(); PytorchSgd sgd = new PytorchSgd(m, 0.9, 1e-4)) {
             NDArray w = m.create(new float[] {0.1f, 0.2f, 0.3f});
             sgd.update("w", w, m.create(new float[] {1e-3f, -7e-4f, 3f}), 0.05f);
             float[] buf = sgd.buffer("w");
