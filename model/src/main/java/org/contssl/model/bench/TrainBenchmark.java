@@ -265,29 +265,13 @@ public final class TrainBenchmark {
 
     /** Best GFLOP/s of an n×n fp32 matmul on the engine (MKL sgemm). */
     static double matmulPeak(int n) {
-        return Engines.call(() -> doMatmulPeak(n));
-    }
-
-    private static double doMatmulPeak(int n) {
-        try (NDManager m = Engines.newManager()) {
-            NDArray a = m.randomNormal(new Shape(n, n));
-            NDArray b = m.randomNormal(new Shape(n, n));
-            List<Double> gflops = new ArrayList<>();
-            for (int i = 0; i < 7; i++) {
-                try (NDManager sub = m.newSubManager()) {
-                    NDArray a2 = a.duplicate();
-                    a2.attach(sub);
-                    long t0 = System.nanoTime();
-                    NDArray c = a2.matMul(b);
-                    c.getFloat(0, 0);
-                    double s = (System.nanoTime() - t0) / 1e9;
-                    if (i >= 2) {
-                        gflops.add(2.0 * n * n * n / s / 1e9);
-                    }
-                }
+        return Engines.call(() -> {
+            try (NDManager m = Engines.newManager()) {
+                NDArray a = m.randomNormal(new Shape(n, n));
+                NDArray b = m.randomNormal(new Shape(n, n));
+                return bestGflops(m, a, 7, 2.0 * n * n * n, x -> x.matMul(b));
             }
-            return Collections.max(gflops);
-        }
+        });
     }
 
     /**
@@ -299,24 +283,33 @@ public final class TrainBenchmark {
             try (NDManager m = Engines.newManager()) {
                 NDArray x = m.randomNormal(new Shape(128, 256, 16, 16));
                 NDArray w = m.randomNormal(0, 0.05f, new Shape(256, 256, 3, 3), ai.djl.ndarray.types.DataType.FLOAT32);
-                double flops = 2.0 * 128 * 256 * 16 * 16 * 256 * 9;
-                List<Double> gflops = new ArrayList<>();
-                for (int i = 0; i < 6; i++) {
-                    try (NDManager sub = m.newSubManager()) {
-                        NDArray xi = x.duplicate();
-                        xi.attach(sub);
-                        long t0 = System.nanoTime();
-                        NDArray y = org.contssl.model.nn.Ops.conv2d(xi, w, 1, 1);
-                        y.getFloat(0, 0, 0, 0);
-                        double s = (System.nanoTime() - t0) / 1e9;
-                        if (i >= 2) {
-                            gflops.add(flops / s / 1e9);
-                        }
-                    }
-                }
-                return Collections.max(gflops);
+                return bestGflops(m, x, 6, 2.0 * 128 * 256 * 16 * 16 * 256 * 9,
+                        xi -> org.contssl.model.nn.Ops.conv2d(xi, w, 1, 1));
             }
         });
+    }
+
+    /**
+     * Runs {@code op} {@code runs} times on a copy of {@code input} attached to a sub-manager (so each result is freed
+     * with it), reading one element to force completion; the first two runs are warm-up. Best of the rest.
+     */
+    private static double bestGflops(NDManager m, NDArray input, int runs, double flops,
+                                     java.util.function.UnaryOperator<NDArray> op) {
+        List<Double> gflops = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            try (NDManager sub = m.newSubManager()) {
+                NDArray in = input.duplicate();
+                in.attach(sub);
+                long t0 = System.nanoTime();
+                NDArray out = op.apply(in);
+                out.getFloat(new long[out.getShape().dimension()]);
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (i >= 2) {
+                    gflops.add(flops / s / 1e9);
+                }
+            }
+        }
+        return Collections.max(gflops);
     }
 
     static TrainerOptions options(String variant) {

@@ -23,6 +23,7 @@ import org.contssl.model.optim.LrSchedule;
 import org.contssl.steps.config.ConfigLoader;
 import org.contssl.steps.config.RunConfig;
 import org.contssl.steps.lists.StreamRequests;
+import org.contssl.steps.pretrain.ImageCheckProcessor;
 import org.contssl.steps.pretrain.StreamItem;
 import org.contssl.steps.pretrain.TrainingSession;
 import org.contssl.steps.pretrain.TrainingSessionFactory;
@@ -138,7 +139,8 @@ public final class PipelineBenchmark {
 
     /** The pretrain step's own code path, chunk by chunk, as the Spring Batch step drives it. */
     private static Result endToEnd(RunConfig config, Workdir workdir, Path streamList, boolean json) {
-        ImageDecoder decoder = new ImageDecoder(config.data().maxImagePixels(), ImageDecoder.DEFAULT_MAX_FILE_BYTES);
+        ImageCheckProcessor check = new ImageCheckProcessor(
+                new ImageDecoder(config.data().maxImagePixels(), ImageDecoder.DEFAULT_MAX_FILE_BYTES));
         long start = 0;
         long firstStep = -1;
         try (TrainingSession session = TrainingSessionFactory.open(config, workdir, streamList, (n, s, t) -> { })) {
@@ -148,10 +150,8 @@ public final class PipelineBenchmark {
             for (long pos = 0; pos < kept; pos += b) {
                 List<StreamItem> chunk = new ArrayList<>(b);
                 for (long i = pos; i < pos + b; i++) {
-                    StreamItem item = new StreamItem(i, list.resolve(i), list.hasLabels() ? list.labelAt(i) : -1, 0);
                     try {
-                        decoder.decode(item.file());
-                        chunk.add(item);
+                        chunk.add(check.process(StreamItem.of(list, i, 0)));
                     } catch (Exception bad) {
                         // skipped, as the step's skip policy would
                     }

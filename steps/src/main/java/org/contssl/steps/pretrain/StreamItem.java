@@ -1,6 +1,7 @@
 package org.contssl.steps.pretrain;
 
 import java.nio.file.Path;
+import org.contssl.lists.MemmapList;
 
 /**
  * One record of the stream as the pretrain step reads it: its (post-subsample) stream position — the one
@@ -8,4 +9,9 @@ import java.nio.file.Path;
  * of a multi-epoch run.
  */
 public record StreamItem(long index, Path file, int label, int epoch) {
+
+    /** Record {@code index} of {@code list}, read in {@code epoch}. */
+    public static StreamItem of(MemmapList list, long index, int epoch) {
+        return new StreamItem(index, list.resolve(index), list.hasLabels() ? list.labelAt(index) : -1, epoch);
+    }
 }

@@ -45,7 +45,7 @@ public class StreamReader implements ItemStreamReader<StreamItem> {
         int epoch = (int) (position / keptLength);
         long index = indexAt(epoch, position % keptLength);
         position++;
-        return new StreamItem(index, list.resolve(index), list.hasLabels() ? list.labelAt(index) : -1, epoch);
+        return StreamItem.of(list, index, epoch);
     }
 
     private long indexAt(int epoch, long offset) {
