@@ -1,5 +1,6 @@
 package org.contssl.lists;
 
+import org.contssl.core.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

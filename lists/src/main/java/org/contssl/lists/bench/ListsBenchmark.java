@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
-import org.contssl.lists.AtomicFiles;
+import org.contssl.core.AtomicFiles;
 import org.contssl.lists.ListMetadata;
 import org.contssl.lists.MemmapList;
 import org.contssl.lists.MemmapListWriter;

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.contssl.lists.AtomicFiles;
+import org.contssl.core.AtomicFiles;
 import org.contssl.lists.ListFormatException;
 import org.contssl.lists.ListFormatException.Problem;
 

@@ -8,7 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntFunction;
-import org.contssl.lists.AtomicFiles;
+import org.contssl.core.AtomicFiles;
 import org.contssl.lists.Parallel;
 
 /**

@@ -1,5 +1,6 @@
 package org.contssl.lists.stream;
 
+import org.contssl.core.SplitMix64;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
@@ -25,11 +26,12 @@ public final class Seeds {
         return mix(derive(seed, purpose) + 0x9e3779b97f4a7c15L * (index + 1));
     }
 
-    /** SplitMix64's finaliser. */
+    /** SplitMix64's finaliser (one implementation, in core). */
+
     static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
+
+        return SplitMix64.mix(z);
+
     }
 
     /** A uniformly random permutation of {@code 0..n-1} (Fisher–Yates) determined by {@code seed}. */

@@ -14,7 +14,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.contssl.lists.AtomicFiles;
+import org.contssl.core.AtomicFiles;
 import org.contssl.lists.ListFormatException;
 import org.contssl.lists.ListFormatException.Problem;
 import org.contssl.lists.ListMetadata;

@@ -1,5 +1,6 @@
 package org.contssl.model.data;
 
+import org.contssl.core.SplitMix64;
 /**
  * Derives independent per-view seeds from one per-sample seed, so a sample's two views never share a random stream
  * and neither depends on which thread runs it. SplitMix64's finaliser (Stafford variant 13) over
@@ -18,8 +19,8 @@ public final class SeedMix {
     }
 
     public static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+
+        return SplitMix64.mix(z);
+
     }
 }

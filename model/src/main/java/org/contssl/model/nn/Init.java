@@ -1,5 +1,6 @@
 package org.contssl.model.nn;
 
+import org.contssl.core.SplitMix64;
 import java.util.Random;
 
 /**
@@ -12,10 +13,7 @@ final class Init {
     static Random rng(long seed, String name) {
         long z = seed ^ (0x9E3779B97F4A7C15L * (name.hashCode() + 0x632BE59BD9B4E019L));
         // SplitMix64 finaliser: spreads nearby seeds / names over the whole state space
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z = z ^ (z >>> 31);
-        return new Random(z);
+        return new Random(SplitMix64.mix(z));
     }
 
     static float[] normal(Random r, int n, double std) {

@@ -1,5 +1,6 @@
 package org.contssl.model.probe;
 
+import org.contssl.core.SplitMix64;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -128,9 +129,6 @@ public final class LinearProbe {
 
     /** SplitMix64 finaliser of (seed, epoch): decorrelates the per-epoch generators of nearby seeds. */
     static long mix(long seed, long salt) {
-        long z = seed + 0x9E3779B97F4A7C15L * (salt + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SplitMix64.mix(seed + SplitMix64.GOLDEN * (salt + 1));
     }
 }

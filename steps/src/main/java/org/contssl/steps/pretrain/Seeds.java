@@ -1,5 +1,6 @@
 package org.contssl.steps.pretrain;
 
+import org.contssl.core.SplitMix64;
 /**
  * Every random draw of a run derives from (run seed, purpose, a, b) instead of a shared generator, so results
  * do not depend on thread scheduling and a resumed run equals an uninterrupted one without replaying history.
@@ -25,8 +26,8 @@ public final class Seeds {
     }
 
     private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+
+        return SplitMix64.mix(z);
+
     }
 }

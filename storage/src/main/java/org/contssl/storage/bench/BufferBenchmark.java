@@ -1,5 +1,6 @@
 package org.contssl.storage.bench;
 
+import org.contssl.core.SplitMix64;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +18,6 @@ import org.contssl.storage.ReplayBuffer;
 import org.contssl.storage.ReplayBuffers;
 import org.contssl.storage.internal.Dots;
 import org.contssl.storage.internal.Features;
-import org.contssl.storage.internal.SplitMix64;
 
 /**
  * {@code ./run.sh bench buffer [--json]}: replay-buffer throughput at the paper's scale (65,536 entries x 512-d,

@@ -1,5 +1,6 @@
 package org.contssl.storage.internal;
 
+import org.contssl.core.SplitMix64;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
