@@ -5,7 +5,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 jar="$here/jobs/target/contssl.jar"
 
-# Chronicle Map on Java 17 (STACK.md); DJL fully offline with the bundled libtorch.
+# Chronicle Map on Java 17 (docs/stack.md); DJL fully offline with the bundled libtorch.
 JVM_FLAGS=(
   --add-modules=jdk.incubator.vector
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
@@ -20,7 +20,7 @@ JVM_FLAGS=(
 )
 
 # One glibc malloc arena: libtorch's large activation blocks then come from the main heap instead of per-thread
-# heaps that cannot keep blocks above 64 MiB (ResNet steps otherwise page-fault ~1 GB each; model/PERFORMANCE.md).
+# heaps that cannot keep blocks above 64 MiB (ResNet steps otherwise page-fault ~1 GB each; docs/performance.md).
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 
 mvn_cmd() {
