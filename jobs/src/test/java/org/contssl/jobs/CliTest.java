@@ -85,7 +85,10 @@ class CliTest {
         assertThat(r.err()).contains("bad.memmap").doesNotContain("\tat ");
     }
 
-    /** Issue 3's bad list inputs reach the user as one line naming the file (and record) and a distinct exit code. */
+    /**
+     * Bad list inputs (wrong size, bad record, missing image) reach the user as one line naming the file (and
+     * record) and a distinct exit code.
+     */
     @Test
     void badListInputsAreOneLineNamingFileAndRecord(@TempDir Path dir) throws Exception {
         Path base = Files.createDirectories(dir.resolve("images"));

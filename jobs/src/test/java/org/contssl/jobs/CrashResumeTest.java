@@ -19,9 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Bit-exact resume (issue 6): a run killed with SIGKILL at several moments of pretraining — while the buffer
- * fills, right after a checkpoint, while a checkpoint is being written, between checkpoints, during the drain
- * phase — and restarted each time ends with final parameters bitwise identical to an uninterrupted run.
+ * Bit-exact resume (docs/design.md, "The restart rule"): a run killed with SIGKILL at several moments of
+ * pretraining — while the buffer fills, right after a checkpoint, while a checkpoint is being written, between
+ * checkpoints, during the drain phase — and restarted each time ends with final parameters bitwise identical to an
+ * uninterrupted run.
  */
 class CrashResumeTest {
 

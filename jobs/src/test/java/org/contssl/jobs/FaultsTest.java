@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Bad images in the stream, the skip limit, a damaged checkpoint, and a crash in the middle of the probes. */
 class FaultsTest {
 
-    /** A tree with five bad files of the kinds among 400 good ones. */
+    /** A tree with five bad files (empty, not an image, truncated, decompression bomb, broken JPEG) among 400 good. */
     private static Path treeWithBadImages(Path root) throws Exception {
         Path tree = TestImageTree.create(root, 10, 40, 16, 5);
         Path dir = tree.resolve("class_03");

@@ -25,7 +25,7 @@ import org.contssl.model.optim.LrSchedule;
 import org.contssl.model.optim.PytorchSgd;
 
 /**
- * SimSiam training on DJL/libtorch with plain-array inputs and outputs (ORIGINAL_SYSTEM.md §5–6).
+ * SimSiam training on DJL/libtorch with plain-array inputs and outputs (docs/reference-system.md §5–6).
  *
  * <p>One {@link #step} = set the LRs for the next iteration, forward both views (per-view batch-norm statistics),
  * symmetric negative cosine with stop-gradient, backward, PyTorch-semantics SGD. Every tensor created by a step lives

@@ -3,7 +3,7 @@ package org.contssl.model.data;
 import java.util.Arrays;
 
 /**
- * Parameters of the SimSiam view pipeline (ORIGINAL_SYSTEM.md §4) and of the eval transform. {@link #simsiam}
+ * Parameters of the SimSiam view pipeline (docs/reference-system.md §4) and of the eval transform. {@link #simsiam}
  * gives the reference's values at any output size; use {@link #toBuilder()} to change single knobs.
  *
  * @param outSize          side of the square output (the reference: 224)

@@ -3,7 +3,7 @@ package org.contssl.model.data;
 import java.util.SplittableRandom;
 
 /**
- * One SimSiam view (ORIGINAL_SYSTEM.md §4) from a decoded image, written as normalised float CHW into a caller's
+ * One SimSiam view (docs/reference-system.md §4) from a decoded image, written as normalised float CHW into a caller's
  * array: RandomResizedCrop → (p) ColorJitter in random order → (p) RandomGrayscale → (p) Gaussian blur →
  * (p) horizontal flip → ToTensor + Normalize.
  *

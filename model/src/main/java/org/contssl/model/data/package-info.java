@@ -7,8 +7,8 @@
  *       {@link org.contssl.model.data.ImageDecodeException} with a {@code Reason} (MISSING, EMPTY, TRUNCATED,
  *       NOT_AN_IMAGE, CORRUPT, UNSUPPORTED, TOO_LARGE, UNREADABLE) and a one-line message; the declared pixel count
  *       is checked before any pixel buffer exists.</li>
- *   <li>{@link org.contssl.model.data.SimSiamAugment}: one view of ORIGINAL_SYSTEM.md §4 from a {@code long} seed,
- *       written as normalised float CHW at an offset of the caller's array.
+ *   <li>{@link org.contssl.model.data.SimSiamAugment}: one view of docs/reference-system.md §4 from a
+ *       {@code long} seed, written as normalised float CHW at an offset of the caller's array.
  *       {@link org.contssl.model.data.EvalTransform}: resize + centre crop + normalise, and raw [0, 1] pixels.</li>
  *   <li>{@link org.contssl.model.data.AugmentPool}: decode once, augment twice, on worker threads, a bounded number
  *       of batches ahead; per-sample failures in the {@link org.contssl.model.data.ViewBatch}; optional LRU cache

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * SimSiam (ORIGINAL_SYSTEM.md §5): encoder = backbone + 3-layer projector
+ * SimSiam (docs/reference-system.md §5): encoder = backbone + 3-layer projector
  * {@code Linear(c→c, no bias)-BN-ReLU-Linear(c→c, no bias)-BN-ReLU-Linear(c→dim, bias frozen)-BN(no affine)}, predictor
  * {@code Linear(dim→pred, no bias)-BN-ReLU-Linear(pred→dim)}. Tensor names are the reference model's state_dict keys
  * ({@code encoder.0.*} backbone, {@code encoder.1.*} projector, {@code predictor.*}).

@@ -1,8 +1,9 @@
 package org.contssl.model.probe;
 
 /**
- * SGD with momentum wrapped in LARC ({@code clip=False}), applied per parameter tensor exactly as ORIGINAL_SYSTEM.md
- * §9.1 describes apex's LARC: if ||w|| != 0 and ||g|| != 0 then {@code g <- (g + wd*w) * trust*||w|| / (||g|| + wd*||w|| + eps)};
+ * SGD with momentum wrapped in LARC ({@code clip=False}), applied per parameter tensor exactly as
+ * docs/reference-system.md §9.1 describes apex's LARC: if ||w|| != 0 and ||g|| != 0 then
+ * {@code g <- (g + wd*w) * trust*||w|| / (||g|| + wd*||w|| + eps)};
  * then PyTorch's momentum rule {@code v <- mu*v + g; w <- w - lr*v} (the first step sets v = g).
  * A zero-initialised bias therefore takes one un-rescaled step before LARC starts scaling it.
  */

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The reference's linear probe (ORIGINAL_SYSTEM.md §9.1) on cached features: the features are L2-normalised, a linear
- * layer (weight ~ N(0, 0.01^2), bias 0) is trained with cross-entropy by SGD momentum 0.9 wrapped in LARC
+ * The reference's linear probe (docs/reference-system.md §9.1) on cached features: the features are L2-normalised,
+ * a linear layer (weight ~ N(0, 0.01^2), bias 0) is trained with cross-entropy by SGD momentum 0.9 wrapped in LARC
  * (trust 0.001, no clipping, eps 1e-8, weight decay 0), with a cosine learning rate that is constant inside an epoch.
  * Shuffling is seeded per epoch, so the same features and settings always give the same classifier.
  *

@@ -1,13 +1,14 @@
 package org.contssl.model.probe;
 
 /**
- * Hyper-parameters of the linear probe (the reference's {@code lincls.<name>.optim.*} keys, ORIGINAL_SYSTEM.md §9.1).
+ * Hyper-parameters of the linear probe (the reference's {@code lincls.<name>.optim.*} keys,
+ * docs/reference-system.md §9.1).
  *
  * <p>The reference trains 10 epochs at lr 3.0 with batch 1024 on 1.28M ImageNet images, i.e. about 12,500 LARC steps.
  * On a 10k-image probe set that recipe gives only ~100 steps, far from converged, so {@link #defaults()} keeps the
  * optimiser (SGD momentum 0.9 + LARC trust 0.001, weight decay 0, per-epoch cosine, lr 3.0) and scales the schedule
  * instead: batch 64 and 20 epochs (~3,100 steps on 10k images). With these defaults the raw-pixel probe on
- * Fashion-MNIST (10k train -> t10k) reaches the 83.3 % floor DATA.md reports (measured 83.4 % on train[0,10k) and
+ * Fashion-MNIST (10k train -> t10k) reaches the 83.3 % floor docs/data.md reports (measured 83.4 % on train[0,10k) and
  * 83.6 % on train[50k,60k); the reference recipe gives 53 %), see {@code ProbeBenchmark}.
  *
  * @param epochs          E, number of passes over the probe training set

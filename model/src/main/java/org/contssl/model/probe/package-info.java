@@ -1,5 +1,5 @@
 /**
- * Linear and kNN probes on cached, frozen features (ORIGINAL_SYSTEM.md §9.1), in plain Java: no DJL, no Spring.
+ * Linear and kNN probes on cached, frozen features (docs/reference-system.md §9.1), in plain Java: no DJL, no Spring.
  *
  * <ul>
  *   <li>{@link org.contssl.model.probe.FeatureMatrix}: n x d float features + labels; {@link org.contssl.model.probe.FeatureFile}

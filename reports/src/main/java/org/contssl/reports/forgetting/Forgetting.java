@@ -9,7 +9,7 @@ import org.contssl.reports.results.DomainMatrix;
  * stream position j with the checkpoint taken after the domain at stream position i).
  *
  * <p>The reference's README reports "Forgetting % D0 | D1 | D2" with 3, 2 and 1 values but never defines it in code
- * (ORIGINAL_SYSTEM.md §9.4); ours, for domain k after a later domain j > k:
+ * (docs/reference-system.md §9.4); ours, for domain k after a later domain j > k:
  * <ul>
  *   <li>absolute, in percentage points: {@code F_k(j) = A[k][k] - A[j][k]}</li>
  *   <li>relative, in percent of what was learned: {@code 100 * F_k(j) / A[k][k]}</li>

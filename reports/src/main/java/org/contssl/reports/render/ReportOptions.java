@@ -3,7 +3,7 @@ package org.contssl.reports.render;
 /**
  * @param noiseMarginPoints differences to a floor within ± this many points are reported as "on par", never as a gain.
  *                          1.0 by default: the seed-to-seed spread of the demo setting measured with PyTorch is about one
- *                          point (issue 2: FIFO ×4 82.5–83.6 % over 4 seeds).
+ *                          point (FIFO ×4 on the demo stream: 82.5–83.6 % over 4 seeds).
  * @param maxSkippedListed  how many skipped images the report lists (results.json keeps what the pipeline gave)
  */
 public record ReportOptions(double noiseMarginPoints, int maxSkippedListed) {

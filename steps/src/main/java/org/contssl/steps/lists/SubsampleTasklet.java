@@ -16,7 +16,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 /**
  * The {@code subsample} job: keeps every k-th record of the stream ({@code data.subsample}) into a new list.
  * Every later consumer — buffer entries, statistics, checkpoints — sees positions in this list, so the
- * reference's index mismatch (§7.7, MinRed silently degrading to FIFO) cannot happen.
+ * reference's index mismatch (docs/reference-system.md §7.7, MinRed silently degrading to FIFO) cannot happen.
  */
 public class SubsampleTasklet implements Tasklet {
 

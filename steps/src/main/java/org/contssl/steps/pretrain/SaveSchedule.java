@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * When to checkpoint: after the step at which a multiple of {@code save_freq} of the total steps is reached
- * (the reference's rule, §8), named by that nominal progress ({@code checkpoint_0.2500}); the last step writes
- * {@code checkpoint_final}. Progress is measured in SGD steps, like the reference.
+ * (the reference's rule, docs/reference-system.md §8), named by that nominal progress ({@code checkpoint_0.2500});
+ * the last step writes {@code checkpoint_final}. Progress is measured in SGD steps, like the reference.
  */
 public record SaveSchedule(long totalSteps, double saveFreq) {
 

@@ -11,7 +11,7 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * the last checkpoint by a crashed process are read again, exactly as the uninterrupted run read them.
  *
  * <p>Multi-epoch runs without a buffer visit the list in a new seeded permutation each epoch after the first
- * (fixing the reference's defect D7, which replayed the same order every epoch).
+ * (fixing the reference's defect D7 of docs/reference-system.md §14, which replayed the same order every epoch).
  */
 public class StreamReader implements ItemStreamReader<StreamItem> {
 

@@ -20,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Single-pass buffered SimSiam training, as the reference runs it (§3.5, §6, §7): the stream arrives in chunks
- * of B records; while the buffer first fills nothing is trained; afterwards every chunk owes R SGD steps on
- * mini-batches sampled from the buffer; after the stream ends the frozen buffer is sampled until the step
- * budget T·R/B is spent. Without a buffer every chunk is one step on itself.
+ * Single-pass buffered SimSiam training, as the reference runs it (docs/reference-system.md §3.5, §6, §7): the
+ * stream arrives in chunks of B records; while the buffer first fills nothing is trained; afterwards every chunk
+ * owes R SGD steps on mini-batches sampled from the buffer; after the stream ends the frozen buffer is sampled
+ * until the step budget T·R/B is spent. Without a buffer every chunk is one step on itself.
  *
  * <p>Each step: sample B buffer entries, re-read and augment their images twice (on the loader pool, one batch
  * ahead of the trainer where no insert or checkpoint lies between), train, hand the per-sample loss, view

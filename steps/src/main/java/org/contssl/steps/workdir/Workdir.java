@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * One experiment = one workdir. Every path a job reads or writes is named here, so the layout in
- * DESIGN.md and the code tell the same story.
+ * docs/design.md ("Workdir layout") and the code tell the same story.
  */
 public record Workdir(Path root) {
 

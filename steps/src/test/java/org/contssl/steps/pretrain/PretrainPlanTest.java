@@ -9,7 +9,7 @@ class PretrainPlanTest {
 
     @Test
     void section6FifoPerRankMatchesTheReferenceTable() {
-        // ORIGINAL_SYSTEM.md §7.3: per rank T/W = 797,312, b = 64, S = 16,384, R = 4 -> 48,812 + 1,020 = 49,832
+        // docs/reference-system.md §7.3: per rank T/W = 797,312, b = 64, S = 16,384, R = 4 -> 48,812 + 1,020 = 49,832
         PretrainPlan plan = PretrainPlan.of(797_312, 64, 4, 16_384, true, 1);
         assertThat(plan.fillChunks()).isEqualTo(255);
         assertThat(plan.streamSteps()).isEqualTo(48_812);
@@ -19,7 +19,8 @@ class PretrainPlanTest {
 
     @Test
     void flickrTimesTenMatchesTheReferenceTable() {
-        // §7.3: Flickr x10 per rank: 5,000,000 stream, b 64, S 16,384, R 10 -> 778,700 + 2,550 = 781,250
+        // docs/reference-system.md §7.3, Flickr x10 per rank: 5,000,000 stream, b 64, S 16,384, R 10
+        //   -> 778,700 + 2,550 = 781,250
         PretrainPlan plan = PretrainPlan.of(5_000_000, 64, 10, 16_384, true, 1);
         assertThat(plan.streamSteps()).isEqualTo(778_700);
         assertThat(plan.drainSteps()).isEqualTo(2_550);
@@ -42,7 +43,8 @@ class PretrainPlanTest {
 
     @Test
     void conventionalEpochsCountOneStepPerChunk() {
-        // §3.5: Sec. 6 conventional per rank: 3,189,312 records of b 64 -> 49,833 steps; with subsample 4 -> 12,458
+        // docs/reference-system.md §3.5, Sec. 6 conventional per rank: 3,189,312 records of b 64 -> 49,833 steps;
+        //   with subsample 4 -> 12,458
         assertThat(PretrainPlan.of(3_189_346, 64, 4, 0, false, 1).totalSteps()).isEqualTo(49_833);
         assertThat(PretrainPlan.of(797_312, 64, 4, 0, false, 1).totalSteps()).isEqualTo(12_458);
         assertThat(PretrainPlan.of(1000, 100, 4, 0, false, 3).totalSteps()).isEqualTo(30);
