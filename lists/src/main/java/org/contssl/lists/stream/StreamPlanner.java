@@ -34,7 +34,7 @@ public final class StreamPlanner {
     public static final String STREAM_LIST = "stream.memmap";
 
     /** Every stream kind's planner; the first that accepts a request builds it. A new kind adds one line here. */
-    private static final List<StreamKindPlanner> PLANNERS = List.of(
+    static final List<StreamKindPlanner> PLANNERS = List.of(
             new OwnListPlanner(),
             new IidStreamPlanner(),
             new OrderedStreamPlanner(),
