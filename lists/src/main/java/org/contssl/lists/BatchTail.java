@@ -1,8 +1,8 @@
 package org.contssl.lists;
 
 /**
- * The reference drops the tail of the stream shorter than one global batch (ORIGINAL_SYSTEM.md §3.3):
- * {@code T = floor(N / (b*W)) * b*W} samples are kept, {@code N - T} dropped.
+ * The reference drops the tail of the stream shorter than one global batch ({@code docs/reference-system.md}, step
+ * accounting): {@code T = floor(N / (b*W)) * b*W} samples are kept, {@code N - T} dropped.
  *
  * @param total       stream length N
  * @param globalBatch b*W (per-rank batch times world size)

@@ -2,8 +2,9 @@ package org.contssl.lists;
 
 /**
  * Optional rewrite applied to every record when it is read. The reference's loader replaced every {@code .jpg} by
- * {@code -256p.jpg} (its downloader saved short-side-256 copies under that name, ORIGINAL_SYSTEM.md §14 D3); contssl
- * keeps it available for the reference's own lists but off by default.
+ * {@code -256p.jpg}, the name its original lists gave the short-side-256 copies, while its public downloader saves
+ * them under the plain {@code .jpg} name (defect D3 in {@code docs/reference-system.md}); contssl keeps the rewrite
+ * available for the reference's own lists but off by default.
  */
 public enum PathRewrite {
     NONE("none"),

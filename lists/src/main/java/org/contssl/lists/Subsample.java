@@ -11,8 +11,8 @@ import java.util.List;
  *
  * <p>The result is a list of its own, so the position every consumer sees — buffer entries, statistics,
  * checkpoints — is the post-subsample index {@code i}; the reference's defect of reporting {@code i*k} to the buffer
- * (ORIGINAL_SYSTEM.md §7.7, MinRed silently degrading to FIFO) cannot occur. {@link #sourceIndex} gives the original
- * position for provenance only.
+ * (MinRed silently degrading to FIFO; defect D6 in {@code docs/reference-system.md}) cannot occur.
+ * {@link #sourceIndex} gives the original position for provenance only.
  */
 public final class Subsample {
 

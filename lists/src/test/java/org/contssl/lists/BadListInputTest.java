@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 3 item 8: every bad list input fails with one line naming file + record + remedy, and the CLI exits 6 (CliTest). */
+/** Every bad list input fails with one line naming file + record + remedy (the CLI then exits 6, see CliTest). */
 class BadListInputTest {
 
     @TempDir

