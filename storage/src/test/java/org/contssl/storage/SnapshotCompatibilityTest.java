@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import net.openhft.chronicle.map.ChronicleMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,6 +112,44 @@ class SnapshotCompatibilityTest {
             assertThat(SnapshotFixtures.sha256(SnapshotAndPersistenceTest.snapshot(b)))
                     .isEqualTo(exp.get("reopenContinuationSha256").asText());
         }
+    }
+
+    /**
+     * Byte-level check of the map-record encoding: a buffer restored from the old snapshot writes, for every entry and
+     * every shard, exactly the record the old code had in its map for the same state.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void restoredBufferWritesTheOldCodesEntryAndShardRecords(SnapshotFixtures.Case c) throws IOException {
+        Path old = dir.resolve("old");
+        Files.createDirectories(old);
+        try (InputStream in = new ByteArrayInputStream(resource(c.name() + ".map/replay.cm.gz"))) {
+            SnapshotFixtures.gunzip(in, old.resolve("replay.cm"));
+        }
+        Path now = dir.resolve("now");
+        ReplayBuffers.restore(c.spec(), now, new ByteArrayInputStream(resource(c.name() + ".snapshot.bin"))).close();
+        Map<Long, byte[]> before = entryAndShardRecords(old.resolve("replay.cm"), c.spec());
+        Map<Long, byte[]> after = entryAndShardRecords(now.resolve("replay.cm"), c.spec());
+        assertThat(after.keySet()).containsExactlyInAnyOrderElementsOf(before.keySet());
+        assertThat(before).hasSizeGreaterThan(c.spec().shards());
+        for (Map.Entry<Long, byte[]> e : before.entrySet()) {
+            assertThat(after.get(e.getKey())).as("record " + e.getKey()).isEqualTo(e.getValue());
+        }
+    }
+
+    /** Entry records (key >= 0) and shard records (key -1 - shard) of a closed buffer map. */
+    private static Map<Long, byte[]> entryAndShardRecords(Path file, BufferSpec spec) throws IOException {
+        Map<Long, byte[]> out = new java.util.TreeMap<>();
+        try (ChronicleMap<Long, byte[]> m = ChronicleMap.of(Long.class, byte[].class).entries(4096)
+                .constantValueSizeBySample(new byte[Math.max(64 + 4 * spec.featureDim(), 128)])
+                .createPersistedTo(file.toFile())) {
+            m.forEach((k, v) -> {
+                if (k >= -spec.shards()) {
+                    out.put(k, v.clone());
+                }
+            });
+        }
+        return out;
     }
 
     /**
