@@ -82,10 +82,17 @@ final class BufferSnapshot {
             }
         } catch (EOFException e) {
             throw new BufferStateException(src + " is truncated; restart from the previous checkpoint", e);
-        } catch (Shard.BufferSnapshotFormat e) {
+        } catch (Malformed e) {
             throw new BufferStateException(e.getMessage() + " (corrupted snapshot); restart from the previous"
                     + " checkpoint", e);
         }
         return fresh;
+    }
+
+    /** A snapshot whose content contradicts itself (read by the shard and entry decoders, reported by {@link #read}). */
+    static final class Malformed extends RuntimeException {
+        Malformed(String m) {
+            super(m);
+        }
     }
 }

@@ -161,7 +161,7 @@ final class EntryTable {
     void readFree(DataInput in, String source) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > slotCap) {
-            throw new Shard.BufferSnapshotFormat(source + ": implausible free-slot count " + n);
+            throw new BufferSnapshot.Malformed(source + ": implausible free-slot count " + n);
         }
         freeTop = n;
         for (int i = 0; i < n; i++) {
@@ -176,7 +176,7 @@ final class EntryTable {
     /** A slot number read from a snapshot, refused unless it is inside the table. */
     int checkSlot(int s, String source) {
         if (s < 0 || s >= slotCap) {
-            throw new Shard.BufferSnapshotFormat(source + ": slot " + s + " out of range");
+            throw new BufferSnapshot.Malformed(source + ": slot " + s + " out of range");
         }
         return s;
     }

@@ -127,7 +127,7 @@ final class MinRedEviction implements EvictionPolicy {
         nn.dirty[s] = in.readBoolean();
         int c = in.readByte();
         if (c < 0 || c > NeighbourIndex.K) {
-            throw new Shard.BufferSnapshotFormat(source + ": bad neighbour list length " + c);
+            throw new BufferSnapshot.Malformed(source + ": bad neighbour list length " + c);
         }
         nn.cnt[s] = (byte) c;
         nn.bound[s] = in.readFloat();

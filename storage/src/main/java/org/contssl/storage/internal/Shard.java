@@ -333,11 +333,11 @@ public final class Shard {
     void read(DataInputStream in, String source) throws IOException {
         int no = in.readInt();
         if (no != shardNo) {
-            throw new BufferSnapshotFormat(source + ": shard " + shardNo + " expected, found " + no);
+            throw new BufferSnapshot.Malformed(source + ": shard " + shardNo + " expected, found " + no);
         }
         int sc = in.readInt();
         if (sc < cap || sc > (1 << 28)) {
-            throw new BufferSnapshotFormat(source + ": implausible slot count " + sc);
+            throw new BufferSnapshot.Malformed(source + ": implausible slot count " + sc);
         }
         entries.allocate(sc);
         touched.reset(sc);
@@ -353,7 +353,7 @@ public final class Shard {
         entries.readFree(in, source);
         size = in.readInt();
         if (size < 0 || size + entries.freeCount() != sc) {
-            throw new BufferSnapshotFormat(source + ": entry count " + size + " does not match the slot table");
+            throw new BufferSnapshot.Malformed(source + ": entry count " + size + " does not match the slot table");
         }
         for (int p = 0; p < size; p++) {
             int s = entries.checkSlot(in.readInt(), source);
@@ -373,13 +373,6 @@ public final class Shard {
         }
         for (int sl = 0; sl < entries.slotCount(); sl++) {
             nnTouched.add(sl);
-        }
-    }
-
-    /** Thrown while reading a malformed snapshot. */
-    static final class BufferSnapshotFormat extends RuntimeException {
-        BufferSnapshotFormat(String m) {
-            super(m);
         }
     }
 }
