@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
@@ -70,23 +71,23 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
     private void adoptCloseSidecar(boolean recovered) throws RuntimeException {
         Path side = file.dir().resolve(SIDECAR);
         AtomicFiles.removeStaleTemps(side); // left by a close killed mid-write
-        if (!java.nio.file.Files.exists(side)) {
+        if (!Files.exists(side)) {
             return;
         }
         try {
             if (!recovered) {
                 try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                        java.nio.file.Files.newInputStream(side), 1 << 16))) {
+                        Files.newInputStream(side), 1 << 16))) {
                     if (in.readLong() == file.ops()) {
                         shards = BufferSnapshot.read(spec, in, "buffer close-time snapshot " + side);
                     }
                 }
             }
-            java.nio.file.Files.deleteIfExists(side);
+            Files.deleteIfExists(side);
         } catch (IOException | BufferStateException e) {
             // the map itself was valid and is already loaded; the sidecar only adds the derived state
             try {
-                java.nio.file.Files.deleteIfExists(side);
+                Files.deleteIfExists(side);
             } catch (IOException ignored) {
                 // stale sidecars are recognised by their update count
             }

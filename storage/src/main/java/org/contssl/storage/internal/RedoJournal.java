@@ -2,6 +2,7 @@ package org.contssl.storage.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -93,7 +94,7 @@ final class RedoJournal implements AutoCloseable {
         if (size < HEAD + 8 || size > Integer.MAX_VALUE) {
             return null;
         }
-        ByteBuffer head = ByteBuffer.allocate(HEAD).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer head = ByteBuffer.allocate(HEAD).order(ByteOrder.LITTLE_ENDIAN);
         channel.read(head, 0);
         if (head.getLong(0) != MAGIC) {
             return null;
