@@ -8,7 +8,7 @@ public enum BufferPolicy {
     NONE,
     /** First in, first out (the reference's {@code simple}). */
     FIFO,
-    /** Minimum-redundancy eviction (reference §7.4). */
+    /** Minimum-redundancy eviction (docs/reference-system.md, "MinRed's eviction rule"). */
     MINRED,
     /** Classic reservoir sampling over the stream: every stream item is in the buffer with equal probability. */
     RESERVOIR;

@@ -17,7 +17,8 @@ public interface ReplayBuffer extends AutoCloseable {
      * One incoming chunk of the stream: post-subsample stream positions (the same numbers {@link #updateStats} will
      * receive) and their labels (-1 when unknown; kept for composition diagnostics only). With W shards the chunk is
      * cut into W equal consecutive pieces, piece r going to shard r. Applies the policy's eviction: FIFO drops the
-     * oldest, MinRed evicts size - capacity entries per §7.4, reservoir keeps a uniform sample of the stream so far.
+     * oldest, MinRed evicts size - capacity entries (docs/reference-system.md, "MinRed's eviction rule"), reservoir
+     * keeps a uniform sample of the stream so far.
      */
     void insert(long[] streamIdx, int[] labels);
 

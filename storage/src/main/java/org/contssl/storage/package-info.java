@@ -11,13 +11,23 @@
  * reservoir generator states, buffer order and MinRed's neighbour index, so a resumed run is bit-identical.
  *
  * <h2>MinRed</h2>
- * Eviction follows the reference (§7.4): trained entries only; fewer than 2n of them: the n oldest; else repeatedly
- * the entry whose nearest remaining neighbour is most similar, ties to the earliest. The implementation keeps, per
+ * Eviction follows the reference (docs/reference-system.md, "MinRed's eviction rule"): trained entries only; fewer
+ * than 2n of them: the n oldest; else repeatedly the entry whose nearest remaining neighbour is most similar, ties to
+ * the earliest. The implementation keeps, per
  * trained entry, its few nearest neighbours with exact cosines plus a bound on the rest, and updates them when
  * features change (one blocked U x m Gram product per chunk) or entries leave, so a chunk costs O(U m d) instead of
  * O(m^2 d). All cosines use one fixed float arithmetic ({@code internal.Dots}), so the choices equal the full-matrix
  * method's, ties included. The vector kernel needs {@code --add-modules jdk.incubator.vector}; without it a
  * bit-identical scalar kernel runs (several times slower).
+ *
+ * <h2>Inside ({@code internal})</h2>
+ * A buffer is W {@code Shard}s. Each shard's entries live in an {@code EntryTable}, whose declared column list is the
+ * one place that says what an entry holds: growth, the snapshot encoding and the map-record encoding all follow it
+ * (add a field there and bump its layout version). What differs between policies is an {@code EvictionPolicy}:
+ * {@code FifoEviction}, {@code ReservoirEviction}, {@code MinRedEviction} (with its {@code NeighbourIndex}); a new
+ * policy is one such class plus its line in {@code EvictionPolicy.create}. The durable copy is {@code BufferFile}
+ * (map records in {@code MapRecords}, updates through the {@code RedoJournal}); checkpoints use
+ * {@code BufferSnapshot}. Fixtures written by earlier builds (test resources, {@code fixtures/}) must keep restoring.
  *
  * <h2>Checkpoints</h2>
  * {@link org.contssl.storage.checkpoint.CheckpointStore} writes named checkpoints of named binary sections

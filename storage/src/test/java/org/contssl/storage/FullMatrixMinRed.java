@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The reference's MinRed (§7.4) written the straightforward way, as the yardstick for the incremental implementation:
- * one shard, a list of entries in buffer order, and at each eviction the full pairwise similarity matrix of the trained
- * entries with the greedy "evict the one whose nearest remaining neighbour is most similar" loop. Cosines use the
+ * The reference's MinRed (docs/reference-system.md, "MinRed's eviction rule") written the straightforward way, as the
+ * yardstick for the incremental implementation: one shard, a list of entries in buffer order, and at each eviction the
+ * full pairwise similarity matrix of the trained entries with the greedy "evict the one whose nearest remaining
+ * neighbour is most similar" loop. Cosines use the
  * canonical arithmetic (16 fused lane accumulators over zero-padded rows, fixed reduction tree), re-implemented here.
  */
 final class FullMatrixMinRed {

@@ -34,13 +34,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.contssl.core.AtomicFiles;
 
 /**
  * Checkpoints of a training run under one directory ({@code checkpoints/}): each a directory
  * {@code checkpoint_<progress>} or {@code checkpoint_final} holding one file per named section and a
  * {@code manifest.json} with each section's size and SHA-256. Written atomically: everything goes to a hidden
- * temporary directory, is fsynced, and the directory is renamed into place (then the parent is fsynced), so a crash
- * leaves either the complete checkpoint or none. All checkpoints are kept.
+ * temporary directory, is fsynced, and the directory is renamed into place (then the parent is fsynced, as
+ * {@link AtomicFiles} does for single files), so a crash leaves either the complete checkpoint or none. All
+ * checkpoints are kept.
  */
 public final class CheckpointStore {
     public static final String FINAL = "checkpoint_final";
@@ -63,7 +65,7 @@ public final class CheckpointStore {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
                 if ((n.startsWith(TMP_PREFIX) || n.startsWith(TRASH_PREFIX)) && !writerAlive(n)) {
-                    deleteTree(p);
+                    AtomicFiles.deleteTree(p);
                 }
             }
         }
@@ -140,7 +142,7 @@ public final class CheckpointStore {
                 ch.write(java.nio.ByteBuffer.wrap(manifest));
                 ch.force(true);
             }
-            fsyncDir(tmp);
+            AtomicFiles.syncDirectory(tmp);
             Path target = dir.resolve(name);
             Path trash = null;
             if (Files.exists(target)) {
@@ -149,13 +151,13 @@ public final class CheckpointStore {
                 move(target, trash);
             }
             move(tmp, target);
-            fsyncDir(dir);
+            AtomicFiles.syncDirectory(dir);
             if (trash != null) {
-                deleteTree(trash);
+                AtomicFiles.deleteTree(trash);
             }
             return new Checkpoint(name, progress, target, created, metadata, written);
         } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
             if (e instanceof CheckpointException) {
                 throw e;
             }
@@ -359,28 +361,6 @@ public final class CheckpointStore {
         } catch (AtomicMoveNotSupportedException e) {
             throw new CheckpointException("cannot rename " + from + " to " + to + " atomically on this file system;"
                     + " put the workdir on a local POSIX file system", e);
-        }
-    }
-
-    private static void fsyncDir(Path d) {
-        try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // some file systems cannot fsync a directory; the data files themselves were forced
-        }
-    }
-
-    private static void deleteTree(Path p) {
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(Comparator.reverseOrder()).forEach(x -> {
-                try {
-                    Files.deleteIfExists(x);
-                } catch (IOException ignored) {
-                    // best effort: a leftover hidden directory is removed at the next open
-                }
-            });
-        } catch (IOException ignored) {
-            // already gone
         }
     }
 

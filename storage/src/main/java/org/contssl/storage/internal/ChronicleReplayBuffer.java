@@ -1,19 +1,19 @@
 package org.contssl.storage.internal;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.contssl.core.AtomicFiles;
 import org.contssl.storage.BufferDiagnostics;
 import org.contssl.storage.BufferPolicy;
 import org.contssl.storage.BufferSpec;
@@ -22,8 +22,6 @@ import org.contssl.storage.ReplayBuffer;
 
 /** {@link ReplayBuffer} over W {@link Shard}s mirrored into one {@link BufferFile}. */
 public final class ChronicleReplayBuffer implements ReplayBuffer {
-    private static final long MAGIC = 0x4353534C42554631L; // "CSSLBUF1"
-    private static final int VERSION = 1;
     private static final String SIDECAR = "replay.close-snapshot";
 
     private final BufferSpec spec;
@@ -34,16 +32,7 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
     private ChronicleReplayBuffer(BufferSpec spec, BufferFile file) {
         this.spec = spec;
         this.file = file;
-        this.shards = newShards(spec);
-    }
-
-    private static Shard[] newShards(BufferSpec spec) {
-        Shard[] s = new Shard[spec.shards()];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = new Shard(i, spec.policy(), spec.shardCapacity(), spec.featureDim(), spec.seed(),
-                    spec.limitNumSeen());
-        }
-        return s;
+        this.shards = Shard.forSpec(spec);
     }
 
     /** Opens the buffer of {@code dir} (creating it if absent, or discarding an existing one if {@code fresh}). */
@@ -81,24 +70,24 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
      */
     private void adoptCloseSidecar(boolean recovered) throws RuntimeException {
         Path side = file.dir().resolve(SIDECAR);
-        if (!java.nio.file.Files.exists(side)) {
+        AtomicFiles.removeStaleTemps(side); // left by a close killed mid-write
+        if (!Files.exists(side)) {
             return;
         }
         try {
             if (!recovered) {
                 try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                        java.nio.file.Files.newInputStream(side), 1 << 16))) {
+                        Files.newInputStream(side), 1 << 16))) {
                     if (in.readLong() == file.ops()) {
-                        Shard[] exact = readShards(in, "buffer close-time snapshot " + side);
-                        shards = exact;
+                        shards = BufferSnapshot.read(spec, in, "buffer close-time snapshot " + side);
                     }
                 }
             }
-            java.nio.file.Files.deleteIfExists(side);
+            Files.deleteIfExists(side);
         } catch (IOException | BufferStateException e) {
             // the map itself was valid and is already loaded; the sidecar only adds the derived state
             try {
-                java.nio.file.Files.deleteIfExists(side);
+                Files.deleteIfExists(side);
             } catch (IOException ignored) {
                 // stale sidecars are recognised by their update count
             }
@@ -269,21 +258,22 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
         for (Shard sh : shards) {
             for (int p = 0; p < sh.size; p++) {
                 int s = sh.order[p];
+                EntryTable t = sh.entries;
                 size++;
-                sumSeen += sh.numSeen[s];
-                maxSeen = Math.max(maxSeen, sh.numSeen[s]);
-                if (sh.seen[s]) {
+                sumSeen += t.numSeen.get(s);
+                maxSeen = Math.max(maxSeen, t.numSeen.get(s));
+                if (t.seen.get(s)) {
                     seenCount++;
-                    sumLoss += sh.loss[s];
-                    sumSim += sh.sim[s];
-                    if (!Float.isNaN(sh.nnSim[s])) {
+                    sumLoss += t.loss.get(s);
+                    sumSim += t.sim.get(s);
+                    if (!Float.isNaN(t.nnSim.get(s))) {
                         nnCount++;
-                        sumNn += sh.nnSim[s];
+                        sumNn += t.nnSim.get(s);
                     }
                 }
                 int age = sh.lifespan(s);
                 hist[31 - Integer.numberOfLeadingZeros(Math.max(1, age))]++;
-                labels.merge(sh.label[s], 1, Integer::sum);
+                labels.merge(t.label.get(s), 1, Integer::sum);
             }
         }
         return new BufferDiagnostics(size, spec.capacity(), seenCount, size == 0 ? 0 : sumSeen / size, maxSeen,
@@ -322,7 +312,7 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
         int k = 0;
         for (Shard sh : shards) {
             for (int p = 0; p < sh.size; p++) {
-                out[k++] = sh.idx[sh.order[p]];
+                out[k++] = sh.entries.idx.get(sh.order[p]);
             }
         }
         return out;
@@ -331,106 +321,32 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
     @Override
     public void snapshotTo(OutputStream out) throws IOException {
         checkOpen();
-        DataOutputStream d = new DataOutputStream(new BufferedOutputStream(new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush(); // the caller owns the stream
-            }
-        }, 1 << 16));
-        d.writeLong(MAGIC);
-        d.writeInt(VERSION);
-        writeSpec(d);
-        for (Shard sh : shards) {
-            sh.write(d);
-        }
-        d.writeLong(MAGIC);
-        d.flush();
-    }
-
-    private void writeSpec(DataOutputStream d) throws IOException {
-        d.writeUTF(spec.policy().name());
-        d.writeInt(spec.capacity());
-        d.writeInt(spec.featureDim());
-        d.writeInt(spec.shards());
-        d.writeLong(spec.seed());
-        d.writeInt(spec.limitNumSeen());
+        BufferSnapshot.write(spec, shards, out);
     }
 
     @Override
     public void restoreFrom(InputStream in) throws IOException {
         checkOpen();
-        shards = readShards(new DataInputStream(new BufferedInputStream(in, 1 << 16)), "buffer snapshot");
+        shards = BufferSnapshot.read(spec, new DataInputStream(new BufferedInputStream(in, 1 << 16)),
+                "buffer snapshot");
         file.rewrite(shards);
     }
 
-    private Shard[] readShards(DataInputStream d, String src) throws IOException {
-        Shard[] fresh = newShards(spec);
-        try {
-            if (d.readLong() != MAGIC || d.readInt() != VERSION) {
-                throw new BufferStateException(src + " is not a replay-buffer snapshot of this version; restart from"
-                        + " the previous checkpoint");
-            }
-            String pol = d.readUTF();
-            int cap = d.readInt(), dim = d.readInt(), w = d.readInt();
-            long seed = d.readLong();
-            int lim = d.readInt();
-            if (dim != spec.featureDim()) {
-                throw new BufferStateException(src + " holds " + dim + "-d features but the configuration says "
-                        + spec.featureDim() + "; resume with the configuration the checkpoint was made with");
-            }
-            if (!pol.equals(spec.policy().name()) || cap != spec.capacity() || w != spec.shards()
-                    || seed != spec.seed() || lim != spec.limitNumSeen()) {
-                throw new BufferStateException(src + " was made for " + pol.toLowerCase() + " capacity " + cap
-                        + " shards " + w + " seed " + seed + "; resume with the configuration the checkpoint was made"
-                        + " with");
-            }
-            for (Shard sh : fresh) {
-                sh.read(d, src);
-            }
-            if (d.readLong() != MAGIC) {
-                throw new BufferStateException(src + " has a bad trailer (corrupted); restart from the previous"
-                        + " checkpoint");
-            }
-        } catch (EOFException e) {
-            throw new BufferStateException(src + " is truncated; restart from the previous checkpoint", e);
-        } catch (Shard.BufferSnapshotFormat e) {
-            throw new BufferStateException(e.getMessage() + " (corrupted snapshot); restart from the previous"
-                    + " checkpoint", e);
-        }
-        return fresh;
-    }
-
+    /**
+     * Leaves the close-time sidecar (update count, then the snapshot) and closes the map. Without the sidecar a
+     * reopen rebuilds the derived state from the map: slower, same decisions; so a failure to write it is not fatal.
+     */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            Path side = file.dir().resolve(SIDECAR);
-            Path tmp = file.dir().resolve(SIDECAR + ".tmp");
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
-                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream os = java.nio.channels.Channels.newOutputStream(ch);
-                DataOutputStream d = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
-                d.writeLong(file.ops());
-                d.flush();
-                closed = false;
-                snapshotTo(os);
-                closed = true;
-                ch.force(true);
-            } catch (IOException e) {
-                closed = true;
-                // without the sidecar a reopen rebuilds the derived state from the map: slower, same decisions
-            }
             try {
-                java.nio.file.Files.move(tmp, side, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException ignored) {
-                // as above
+                AtomicFiles.write(file.dir().resolve(SIDECAR), out -> {
+                    new DataOutputStream(out).writeLong(file.ops());
+                    BufferSnapshot.write(spec, shards, out);
+                });
+            } catch (UncheckedIOException e) {
+                // see above: the map alone still reopens
             }
             file.close();
         }

@@ -1,6 +1,9 @@
 package org.contssl.storage.internal;
 
-/** Feature arithmetic of the MinRed statistics update (reference §7.4), in one fixed float/double order. */
+/**
+ * Feature arithmetic of the MinRed statistics update (docs/reference-system.md, "MinRed's eviction rule"), in one
+ * fixed float/double order.
+ */
 public final class Features {
     private Features() {}
 

@@ -3,9 +3,6 @@ package org.contssl.storage.internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Incremental nearest-neighbour bookkeeping for MinRed eviction. Each trained entry c keeps a short list L(c) of its
@@ -24,22 +21,19 @@ import java.util.concurrent.Future;
 final class NeighbourIndex {
     static final int K = 4;
     private static final int ROW_BLOCK = 64;
-    private static final int THREADS = Math.max(1, Integer.getInteger("contssl.storage.threads",
-            Math.min(2, Runtime.getRuntime().availableProcessors())));
 
     /** Candidate counts from which the Gram work is split over threads (tests lower it to cover that path). */
     static volatile int parallelMin = 4096;
 
-    private final Shard shard;
+    private final EntryTable entries;
     int[] nb;
     float[] nv;
     byte[] cnt;
     float[] bound;
     boolean[] dirty;
-    private static ExecutorService pool;
 
-    NeighbourIndex(Shard shard, int slotCap) {
-        this.shard = shard;
+    NeighbourIndex(EntryTable entries, int slotCap) {
+        this.entries = entries;
         nb = new int[slotCap * K];
         nv = new float[slotCap * K];
         cnt = new byte[slotCap];
@@ -183,7 +177,7 @@ final class NeighbourIndex {
                 }
             }
         }
-        int parts = n >= parallelMin ? Math.max(2, THREADS) : 1;
+        int parts = n >= parallelMin ? Math.max(2, SimilarityWorkers.THREADS) : 1;
         TopList[][] partial = new TopList[parts][];
         List<Runnable> jobs = new ArrayList<>();
         for (int t = 0; t < parts; t++) {
@@ -195,7 +189,7 @@ final class NeighbourIndex {
             partial[t] = rowsTop;
             jobs.add(() -> syncColumns(u, nU, cands, c0, c1, rowsTop));
         }
-        run(jobs);
+        SimilarityWorkers.run(jobs);
         for (int i = 0; i < nU; i++) {
             TopList merged = partial[0][i];
             for (int t = 1; t < parts; t++) {
@@ -223,8 +217,8 @@ final class NeighbourIndex {
             colSlot[j] = cs;
             colBound[j] = dirty[cs] ? Float.POSITIVE_INFINITY : bound[cs];
         }
-        float[] f = shard.feat;
-        int p = shard.stride;
+        float[] f = entries.feat;
+        int p = entries.stride;
         for (int r0 = 0; r0 < nU; r0 += ROW_BLOCK) {
             int r1 = Math.min(nU, r0 + ROW_BLOCK);
             Dots.gram(f, p, u, r0, r1, cands, c0, c1, out);
@@ -263,7 +257,7 @@ final class NeighbourIndex {
      * the threads); each thread collects partial lists that are merged in a fixed order.
      */
     void rebuild(int[] cands, int n) {
-        int parts = n >= parallelMin ? Math.max(2, THREADS) : 1;
+        int parts = n >= parallelMin ? Math.max(2, SimilarityWorkers.THREADS) : 1;
         TopList[][] partial = new TopList[parts][n];
         List<Runnable> jobs = new ArrayList<>();
         int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
@@ -278,7 +272,7 @@ final class NeighbourIndex {
                 for (int b = part; b < blocks; b += parts) {
                     int r0 = b * ROW_BLOCK, r1 = Math.min(n, r0 + ROW_BLOCK);
                     int w = n - r0;
-                    Dots.gram(shard.feat, shard.stride, cands, r0, r1, cands, r0, n, out);
+                    Dots.gram(entries.feat, entries.stride, cands, r0, r1, cands, r0, n, out);
                     for (int i = r0; i < r1; i++) {
                         int o = (i - r0) * w - r0;
                         TopList ti = tops[i];
@@ -307,7 +301,7 @@ final class NeighbourIndex {
                 }
             });
         }
-        run(jobs);
+        SimilarityWorkers.run(jobs);
         for (int i = 0; i < n; i++) {
             TopList merged = partial[0][i];
             for (int t = 1; t < parts; t++) {
@@ -323,7 +317,7 @@ final class NeighbourIndex {
         if (nRows == 0) {
             return;
         }
-        int parts = (long) nRows * nCols >= 16L * parallelMin ? Math.max(2, THREADS) : 1;
+        int parts = (long) nRows * nCols >= 16L * parallelMin ? Math.max(2, SimilarityWorkers.THREADS) : 1;
         parts = Math.min(parts, nRows);
         List<Runnable> jobs = new ArrayList<>();
         for (int t = 0; t < parts; t++) {
@@ -333,7 +327,7 @@ final class NeighbourIndex {
                 TopList top = new TopList(K);
                 for (int b0 = r0; b0 < r1; b0 += ROW_BLOCK) {
                     int b1 = Math.min(r1, b0 + ROW_BLOCK);
-                    Dots.gram(shard.feat, shard.stride, rows, b0, b1, cols, 0, nCols, out);
+                    Dots.gram(entries.feat, entries.stride, rows, b0, b1, cols, 0, nCols, out);
                     for (int i = b0; i < b1; i++) {
                         top.clear();
                         int o = (i - b0) * nCols;
@@ -348,7 +342,7 @@ final class NeighbourIndex {
                 }
             });
         }
-        run(jobs);
+        SimilarityWorkers.run(jobs);
     }
 
     /**
@@ -412,103 +406,5 @@ final class NeighbourIndex {
             }
         }
         refresh(rows, nr, cands, m);
-    }
-
-    private static void run(List<Runnable> jobs) {
-        if (jobs.size() == 1) {
-            jobs.get(0).run();
-            return;
-        }
-        ExecutorService ex = pool();
-        List<Future<?>> fs = new ArrayList<>();
-        for (int i = 1; i < jobs.size(); i++) {
-            fs.add(ex.submit(jobs.get(i)));
-        }
-        jobs.get(0).run();
-        try {
-            for (Future<?> f : fs) {
-                f.get();
-            }
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during MinRed similarity computation", ie);
-        } catch (java.util.concurrent.ExecutionException ee) {
-            throw new IllegalStateException("MinRed similarity worker failed: " + ee.getCause(), ee.getCause());
-        }
-    }
-
-    private static synchronized ExecutorService pool() {
-        if (pool == null) {
-            pool = Executors.newFixedThreadPool(THREADS, r -> {
-                Thread t = new Thread(r, "minred-similarity");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return pool;
-    }
-
-    /** Max-tournament over positions: order = not removed, higher key, lower position. */
-    static final class Tournament {
-        final float[] key;
-        final boolean[] removed;
-        private final int[] tree;
-        private final int leaves;
-
-        Tournament(int m) {
-            key = new float[m];
-            removed = new boolean[m];
-            int l = 1;
-            while (l < Math.max(1, m)) {
-                l <<= 1;
-            }
-            leaves = l;
-            tree = new int[2 * l];
-            Arrays.fill(tree, -1);
-        }
-
-        private int better(int a, int b) {
-            if (a < 0) {
-                return b;
-            }
-            if (b < 0) {
-                return a;
-            }
-            if (removed[a] != removed[b]) {
-                return removed[a] ? b : a;
-            }
-            if (key[a] > key[b]) {
-                return a;
-            }
-            if (key[b] > key[a]) {
-                return b;
-            }
-            return Math.min(a, b);
-        }
-
-        void build() {
-            for (int p = 0; p < key.length; p++) {
-                tree[leaves + p] = p;
-            }
-            for (int i = leaves - 1; i >= 1; i--) {
-                tree[i] = better(tree[2 * i], tree[2 * i + 1]);
-            }
-        }
-
-        int top() {
-            return tree[1];
-        }
-
-        void update(int p, float k) {
-            key[p] = k;
-            for (int i = (leaves + p) >> 1; i >= 1; i >>= 1) {
-                tree[i] = better(tree[2 * i], tree[2 * i + 1]);
-            }
-        }
-
-        void remove(int p) {
-            removed[p] = true;
-            update(p, Float.NEGATIVE_INFINITY);
-        }
     }
 }

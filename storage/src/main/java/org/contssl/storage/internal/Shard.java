@@ -1,155 +1,98 @@
 package org.contssl.storage.internal;
 
-import org.contssl.core.SplitMix64;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
+import org.contssl.core.SplitMix64;
 import org.contssl.storage.BufferPolicy;
+import org.contssl.storage.BufferSpec;
 
 /**
- * One independent buffer (one virtual shard): entries in slots, a buffer order over the slots (oldest first), the
- * policy's insertion/eviction, uniform sampling and the statistics update. This in-memory mirror is what the
- * algorithms read; {@link BufferFile} keeps the Chronicle Map copy in step after every operation.
+ * One independent buffer (one virtual shard): its {@link EntryTable}, a buffer order over the slots (oldest first),
+ * the policy's insertion and eviction ({@link EvictionPolicy}), uniform sampling and the statistics update. This
+ * in-memory mirror is what the algorithms read; {@link BufferFile} keeps the Chronicle Map copy in step after every
+ * operation, using the changed-slot sets kept here.
  */
 public final class Shard {
     final int shardNo;
-    final BufferPolicy policy;
     final int cap;
     final int dim;
-    final int stride;
     final int limitNumSeen;
 
-    int slotCap;
-    long[] idx;
-    long[] seq;
-    long[] orderKey;
-    /** Chunk count at insertion: lifespan (age in incoming chunks, 1 = newest) = chunks - birth + 1. */
-    long[] birth;
-    int[] numSeen;
-    int[] label;
-    boolean[] seen;
-    boolean[] alive;
-    float[] loss;
-    float[] sim;
-    float[] nnSim;
-    float[] feat;
-
+    final EntryTable entries;
+    /** Slots in buffer order; positions [0, size) are live. */
     int[] order;
     int size;
-    private int[] free;
-    private int freeTop;
 
     long nextSeq;
     long itemsSeen;
     long chunks;
     final SplitMix64 sampleRng;
+    /** The eviction generator (used by reservoir); saved for every policy, so the layout does not depend on it. */
     final SplitMix64 evictRng;
     final HashMap<Long, Integer> slotOf = new HashMap<>();
-    final NeighbourIndex nn;
+    final EvictionPolicy policy;
 
-    /** Slots changed since the last flush to the durable file. */
-    private boolean[] touched;
-    int[] touchedList;
-    int touchedCount;
-    /**
-     * Slots whose neighbour similarity changed: it is stored in block records (many per record), because after an
-     * eviction it changes for thousands of entries whose other fields did not.
-     */
-    private boolean[] nnTouched;
-    int[] nnTouchedList;
-    int nnTouchedCount;
+    /** Slots whose entry record must be rewritten (changed, added or freed) at the next commit. */
+    final SlotSet touched;
+    /** Slots whose neighbour similarity changed; it is kept in block records, many slots per record. */
+    final SlotSet nnTouched;
 
+    /** Identity permutation of positions, used and restored by {@link #sample}. */
     private int[] perm;
-    /** Slots evicted by the last insert, in eviction order (for tests and the benchmark). */
+    /** Stream positions evicted by the last insert, in eviction order (for tests and the benchmark). */
     long[] lastEvicted = new long[0];
 
     public Shard(int shardNo, BufferPolicy policy, int cap, int dim, long seed, int limitNumSeen) {
         this.shardNo = shardNo;
-        this.policy = policy;
         this.cap = cap;
         this.dim = dim;
-        this.stride = Dots.stride(dim);
         this.limitNumSeen = limitNumSeen;
         this.sampleRng = new SplitMix64(SplitMix64.derive(seed, 1000L * shardNo + 1));
         this.evictRng = new SplitMix64(SplitMix64.derive(seed, 1000L * shardNo + 2));
-        allocate(cap + 16);
-        this.nn = policy == BufferPolicy.MINRED ? new NeighbourIndex(this, slotCap) : null;
+        int slots = cap + 16;
+        this.entries = new EntryTable(dim, slots);
+        this.touched = new SlotSet(slots);
+        this.nnTouched = new SlotSet(slots);
+        sizeSlotArrays(slots);
+        this.policy = EvictionPolicy.create(policy, this);
     }
 
-    private void allocate(int n) {
-        slotCap = n;
-        idx = new long[n];
-        seq = new long[n];
-        orderKey = new long[n];
-        birth = new long[n];
-        numSeen = new int[n];
-        label = new int[n];
-        seen = new boolean[n];
-        alive = new boolean[n];
-        loss = new float[n];
-        sim = new float[n];
-        nnSim = new float[n];
-        Arrays.fill(nnSim, Float.NaN);
-        feat = new float[n * stride];
+    /** The W shards of a buffer, empty. */
+    static Shard[] forSpec(BufferSpec spec) {
+        Shard[] s = new Shard[spec.shards()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = new Shard(i, spec.policy(), spec.shardCapacity(), spec.featureDim(), spec.seed(),
+                    spec.limitNumSeen());
+        }
+        return s;
+    }
+
+    /** Order and the sampling permutation, sized to the slot count. */
+    private void sizeSlotArrays(int n) {
         order = new int[n];
-        touched = new boolean[n];
-        touchedList = new int[n];
-        nnTouched = new boolean[n];
-        nnTouchedList = new int[n];
-        nnTouchedCount = 0;
-        touchedCount = 0;
         perm = new int[n];
         for (int i = 0; i < n; i++) {
             perm[i] = i;
         }
-        free = new int[n];
-        freeTop = 0;
-        for (int s = n - 1; s >= 0; s--) {
-            free[freeTop++] = s;
-        }
     }
 
     private void grow(int need) {
-        int old = slotCap;
+        int old = entries.slotCount();
         int n = Math.max(old + need, old + old / 8 + 64);
-        slotCap = n;
-        idx = Arrays.copyOf(idx, n);
-        seq = Arrays.copyOf(seq, n);
-        orderKey = Arrays.copyOf(orderKey, n);
-        birth = Arrays.copyOf(birth, n);
-        numSeen = Arrays.copyOf(numSeen, n);
-        label = Arrays.copyOf(label, n);
-        seen = Arrays.copyOf(seen, n);
-        alive = Arrays.copyOf(alive, n);
-        loss = Arrays.copyOf(loss, n);
-        sim = Arrays.copyOf(sim, n);
-        nnSim = Arrays.copyOf(nnSim, n);
-        Arrays.fill(nnSim, old, n, Float.NaN);
-        feat = Arrays.copyOf(feat, n * stride);
+        entries.grow(n);
+        touched.grow(n);
+        nnTouched.grow(n);
         order = Arrays.copyOf(order, n);
-        touched = Arrays.copyOf(touched, n);
-        touchedList = Arrays.copyOf(touchedList, n);
-        nnTouched = Arrays.copyOf(nnTouched, n);
-        nnTouchedList = Arrays.copyOf(nnTouchedList, n);
         perm = Arrays.copyOf(perm, n);
         for (int i = old; i < n; i++) {
             perm[i] = i;
         }
-        int[] nf = new int[n];
-        System.arraycopy(free, 0, nf, 0, freeTop);
-        free = nf;
-        // new slots go below the existing free ones so the lowest free slot is still handed out first
-        System.arraycopy(free, 0, free, n - old, freeTop);
-        int k = 0;
-        for (int s = n - 1; s >= old; s--) {
-            free[k++] = s;
-        }
-        freeTop += n - old;
-        if (nn != null) {
-            nn.grow(n);
-        }
+        policy.grown(n);
     }
 
     public int size() {
@@ -160,65 +103,45 @@ public final class Shard {
         return cap;
     }
 
-    private void touch(int s) {
-        if (!touched[s]) {
-            touched[s] = true;
-            touchedList[touchedCount++] = s;
-        }
+    int slotCount() {
+        return entries.slotCount();
     }
 
-    private void touchNn(int s) {
-        if (!nnTouched[s]) {
-            nnTouched[s] = true;
-            nnTouchedList[nnTouchedCount++] = s;
-        }
+    void nnChanged(int s) {
+        nnTouched.add(s);
     }
 
-    /** Clears the changed-slot lists after the durable copy has been brought up to date. */
+    /** Clears the changed-slot sets after the durable copy has been brought up to date. */
     void clearTouched() {
-        for (int i = 0; i < touchedCount; i++) {
-            touched[touchedList[i]] = false;
-        }
-        touchedCount = 0;
-        for (int i = 0; i < nnTouchedCount; i++) {
-            nnTouched[nnTouchedList[i]] = false;
-        }
-        nnTouchedCount = 0;
+        touched.clear();
+        nnTouched.clear();
     }
 
-    private int newEntry(long streamIdx, int lab) {
-        if (freeTop == 0) {
+    int newEntry(long streamIdx, int lab) {
+        if (!entries.hasFree()) {
             grow(64);
         }
-        int s = free[--freeTop];
-        idx[s] = streamIdx;
-        seq[s] = nextSeq++;
-        orderKey[s] = seq[s];
-        birth[s] = chunks;
-        numSeen[s] = 0;
-        label[s] = lab;
-        seen[s] = false;
-        alive[s] = true;
-        loss[s] = 0;
-        sim[s] = 0;
-        if (!Float.isNaN(nnSim[s])) {
-            touchNn(s); // a reused slot must not inherit the previous entry's stored value
+        EntryTable t = entries;
+        int s = t.take();
+        t.idx.set(s, streamIdx);
+        t.seq.set(s, nextSeq++);
+        t.orderKey.set(s, t.seq.get(s));
+        t.birth.set(s, chunks);
+        t.label.set(s, lab);
+        if (!Float.isNaN(t.nnSim.get(s))) {
+            nnTouched.add(s); // a reused slot must not inherit the previous entry's stored value
         }
-        nnSim[s] = Float.NaN;
-        Arrays.fill(feat, s * stride, (s + 1) * stride, 0f);
-        if (nn != null) {
-            nn.reset(s);
-        }
+        t.nnSim.set(s, Float.NaN);
+        policy.added(s);
         slotOf.put(streamIdx, s);
-        touch(s);
+        touched.add(s);
         return s;
     }
 
-    private void freeSlot(int s) {
-        alive[s] = false;
-        slotOf.remove(idx[s]);
-        free[freeTop++] = s;
-        touch(s);
+    void freeSlot(int s) {
+        entries.release(s);
+        slotOf.remove(entries.idx.get(s));
+        touched.add(s);
     }
 
     public boolean contains(long streamIdx) {
@@ -229,26 +152,11 @@ public final class Shard {
     public void insert(long[] ids, int[] labels, int from, int to) {
         chunks++;
         lastEvicted = new long[0];
-        if (policy == BufferPolicy.RESERVOIR) {
-            for (int i = from; i < to; i++) {
-                long t = itemsSeen++;
-                if (size < cap) {
-                    order[size++] = newEntry(ids[i], labels[i]);
-                } else {
-                    long j = evictRng.nextLong(t + 1);
-                    if (j < cap) {
-                        int old = order[(int) j];
-                        long key = orderKey[old];
-                        lastEvicted = append(lastEvicted, idx[old]);
-                        freeSlot(old);
-                        int s = newEntry(ids[i], labels[i]);
-                        orderKey[s] = key; // takes the replaced entry's place in the buffer order
-                        order[(int) j] = s;
-                    }
-                }
-            }
-            return;
-        }
+        policy.insert(ids, labels, from, to);
+    }
+
+    /** Appends {@code ids[from, to)} at the end of the buffer order, beyond capacity if need be (FIFO, MinRed). */
+    void appendAll(long[] ids, int[] labels, int from, int to) {
         for (int i = from; i < to; i++) {
             if (size == order.length) {
                 grow(to - i);
@@ -256,96 +164,46 @@ public final class Shard {
             order[size++] = newEntry(ids[i], labels[i]);
             itemsSeen++;
         }
-        int n = size - cap;
-        if (n <= 0) {
-            return;
-        }
-        if (policy == BufferPolicy.FIFO) {
-            int[] gone = Arrays.copyOf(order, n);
-            removeAll(gone, n);
-        } else {
-            resize(n);
-        }
     }
 
-    private static long[] append(long[] a, long v) {
-        long[] b = Arrays.copyOf(a, a.length + 1);
-        b[a.length] = v;
-        return b;
+    void recordEviction(long streamIdx) {
+        long[] b = Arrays.copyOf(lastEvicted, lastEvicted.length + 1);
+        b[lastEvicted.length] = streamIdx;
+        lastEvicted = b;
     }
 
     /** Age in incoming chunks (the reference's lifespan): 1 for entries of the latest chunk. */
     int lifespan(int s) {
-        return (int) (chunks - birth[s] + 1);
+        return (int) (chunks - entries.birth.get(s) + 1);
     }
 
     /** Removes the given slots and compacts the order (survivors keep their relative order). */
-    private void removeAll(int[] slots, int n) {
+    void removeAll(int[] slots, int n) {
         long[] ev = new long[n];
         for (int i = 0; i < n; i++) {
-            ev[i] = idx[slots[i]];
+            ev[i] = entries.idx.get(slots[i]);
             freeSlot(slots[i]);
         }
         lastEvicted = ev;
         int w = 0;
         for (int p = 0; p < size; p++) {
-            if (alive[order[p]]) {
+            if (entries.alive[order[p]]) {
                 order[w++] = order[p];
             }
         }
         size = w;
     }
 
-    /** Trained entries in buffer order. */
-    private int candidates(int[] out) {
+    /** Trained entries in buffer order; returns their count. */
+    int candidates(int[] out) {
         int m = 0;
         for (int p = 0; p < size; p++) {
             int s = order[p];
-            if (seen[s]) {
+            if (entries.seen.get(s)) {
                 out[m++] = s;
             }
         }
         return m;
-    }
-
-    /** MinRed eviction of n = size - capacity entries (§7.4), then the neighbour-similarity tracking. */
-    private void resize(int n) {
-        int[] cands = new int[size];
-        int m = candidates(cands);
-        nn.sync(cands, m);
-        int[] gone;
-        if (m < 2 * n) {
-            // FIFO fallback: the n largest lifespans, ties by buffer position
-            Integer[] pos = new Integer[size];
-            for (int p = 0; p < size; p++) {
-                pos[p] = p;
-            }
-            Arrays.sort(pos, (a, b) -> birth[order[a]] != birth[order[b]]
-                    ? Long.compare(birth[order[a]], birth[order[b]]) : Integer.compare(a, b));
-            gone = new int[n];
-            for (int i = 0; i < n; i++) {
-                gone[i] = order[pos[i]];
-            }
-            for (int i = 0; i < n; i++) {
-                if (seen[gone[i]]) {
-                    nn.forget(gone[i], cands, m);
-                }
-            }
-        } else {
-            gone = nn.evictGreedy(cands, m, n);
-        }
-        removeAll(gone, n);
-        m = candidates(cands);
-        nn.settle(cands, m);
-        for (int i = 0; i < m; i++) {
-            int c = cands[i];
-            float k = nn.key(c);
-            float v = k == Float.NEGATIVE_INFINITY ? Float.NaN : k;
-            if (Float.floatToRawIntBits(v) != Float.floatToRawIntBits(nnSim[c])) {
-                nnSim[c] = v;
-                touchNn(c);
-            }
-        }
     }
 
     /** Draws {@code k} stream positions uniformly (distinct unless the shard holds fewer than k). */
@@ -356,7 +214,7 @@ public final class Shard {
         }
         if (size < k) {
             for (int i = 0; i < k; i++) {
-                out[at + i] = idx[order[sampleRng.nextInt(size)]];
+                out[at + i] = entries.idx.get(order[sampleRng.nextInt(size)]);
             }
             return;
         }
@@ -368,7 +226,7 @@ public final class Shard {
             int t = perm[i];
             perm[i] = perm[j];
             perm[j] = t;
-            out[at + i] = idx[order[perm[i]]];
+            out[at + i] = entries.idx.get(order[perm[i]]);
         }
         for (int i = k - 1; i >= 0; i--) {
             int j = swaps[i];
@@ -385,28 +243,23 @@ public final class Shard {
             return false;
         }
         int e = slot;
-        int base = e * stride;
-        if (!seen[e]) {
-            System.arraycopy(f, 0, feat, base, dim);
-            loss[e] = l;
-            sim[e] = s;
-            seen[e] = true;
+        EntryTable t = entries;
+        int base = e * t.stride;
+        if (!t.seen.get(e)) {
+            System.arraycopy(f, 0, t.feat, base, dim);
+            t.loss.set(e, l);
+            t.sim.set(e, s);
+            t.seen.set(e, true);
         } else {
-            loss[e] = 0.5f * loss[e] + 0.5f * l;
-            sim[e] = 0.5f * sim[e] + 0.5f * s;
-            Features.blendInto(feat, base, f, dim);
+            t.loss.set(e, 0.5f * t.loss.get(e) + 0.5f * l);
+            t.sim.set(e, 0.5f * t.sim.get(e) + 0.5f * s);
+            Features.blendInto(t.feat, base, f, dim);
         }
-        numSeen[e]++;
-        if (nn != null) {
-            nn.markDirty(e);
-        }
-        touch(e);
-        if (limitNumSeen > 0 && numSeen[e] >= limitNumSeen) {
-            if (nn != null) {
-                int[] cands = new int[size];
-                int m = candidates(cands);
-                nn.forget(e, cands, m);
-            }
+        t.numSeen.set(e, t.numSeen.get(e) + 1);
+        policy.updated(e);
+        touched.add(e);
+        if (limitNumSeen > 0 && t.numSeen.get(e) >= limitNumSeen) {
+            policy.dropping(e);
             long[] keep = lastEvicted; // a num_seen drop is not an eviction of the last insert
             removeAll(new int[] {e}, 1);
             lastEvicted = keep;
@@ -417,14 +270,14 @@ public final class Shard {
     // ---- loading from the durable file ----
 
     void ensureSlot(int slot) {
-        if (slot >= slotCap) {
-            grow(slot + 1 - slotCap);
+        if (slot >= entries.slotCount()) {
+            grow(slot + 1 - entries.slotCount());
         }
     }
 
     /**
-     * Finishes a load from the durable file: counters, buffer order (by order key), free slots, lookup. The neighbour
-     * lists are not stored there, so every trained entry is marked for recomputation at the next eviction.
+     * Finishes a load from the durable file (entries already decoded into their slots): counters, buffer order (by
+     * order key), free slots, lookup, and the policy's state of every live entry.
      */
     void adoptLoaded(long nextSeq, long itemsSeen, long chunks, long sampleState, long evictState) {
         this.nextSeq = nextSeq;
@@ -433,71 +286,46 @@ public final class Shard {
         sampleRng.setState(sampleState);
         evictRng.setState(evictState);
         slotOf.clear();
-        java.util.List<Integer> live = new java.util.ArrayList<>();
-        freeTop = 0;
-        for (int sl = slotCap - 1; sl >= 0; sl--) {
-            if (alive[sl]) {
+        EntryTable t = entries;
+        t.freeAllDead();
+        List<Integer> live = new ArrayList<>();
+        for (int sl = t.slotCount() - 1; sl >= 0; sl--) {
+            if (t.alive[sl]) {
                 live.add(sl);
-            } else {
-                free[freeTop++] = sl;
             }
         }
-        live.sort((a, b) -> Long.compare(orderKey[a], orderKey[b]));
+        live.sort((a, b) -> Long.compare(t.orderKey.get(a), t.orderKey.get(b)));
         size = 0;
         for (int sl : live) {
             order[size++] = sl;
-            slotOf.put(idx[sl], sl);
-            if (nn != null) {
-                nn.reset(sl);
-                if (seen[sl]) {
-                    nn.markDirty(sl);
-                }
-            }
+            slotOf.put(t.idx.get(sl), sl);
+            policy.loaded(sl);
         }
         clearTouched();
     }
 
     // ---- exact state (checkpoint snapshot) ----
 
+    /**
+     * Shard header (number, slot count, counters, generator states, free slots, entry count), then every entry in
+     * buffer order: its slot, its {@link EntryTable} encoding and, when trained, the policy's state of it.
+     */
     void write(DataOutputStream out) throws IOException {
         out.writeInt(shardNo);
-        out.writeInt(slotCap);
+        out.writeInt(entries.slotCount());
         out.writeLong(nextSeq);
         out.writeLong(itemsSeen);
         out.writeLong(chunks);
         out.writeLong(sampleRng.state());
         out.writeLong(evictRng.state());
-        out.writeInt(freeTop);
-        for (int i = 0; i < freeTop; i++) {
-            out.writeInt(free[i]);
-        }
+        entries.writeFree(out);
         out.writeInt(size);
         for (int p = 0; p < size; p++) {
             int s = order[p];
             out.writeInt(s);
-            out.writeLong(idx[s]);
-            out.writeLong(seq[s]);
-            out.writeLong(orderKey[s]);
-            out.writeLong(birth[s]);
-            out.writeInt(numSeen[s]);
-            out.writeInt(label[s]);
-            out.writeBoolean(seen[s]);
-            out.writeFloat(loss[s]);
-            out.writeFloat(sim[s]);
-            out.writeFloat(nnSim[s]);
-            if (seen[s]) {
-                for (int i = 0; i < dim; i++) {
-                    out.writeFloat(feat[s * stride + i]);
-                }
-                if (nn != null) {
-                    out.writeBoolean(nn.dirty[s]);
-                    out.writeByte(nn.cnt[s]);
-                    out.writeFloat(nn.bound[s]);
-                    for (int j = 0; j < nn.cnt[s]; j++) {
-                        out.writeInt(nn.nb[s * NeighbourIndex.K + j]);
-                        out.writeFloat(nn.nv[s * NeighbourIndex.K + j]);
-                    }
-                }
+            entries.write(out, s);
+            if (entries.seen.get(s)) {
+                policy.writeTrained(out, s);
             }
         }
     }
@@ -505,93 +333,46 @@ public final class Shard {
     void read(DataInputStream in, String source) throws IOException {
         int no = in.readInt();
         if (no != shardNo) {
-            throw new BufferSnapshotFormat(source + ": shard " + shardNo + " expected, found " + no);
+            throw new BufferSnapshot.Malformed(source + ": shard " + shardNo + " expected, found " + no);
         }
         int sc = in.readInt();
         if (sc < cap || sc > (1 << 28)) {
-            throw new BufferSnapshotFormat(source + ": implausible slot count " + sc);
+            throw new BufferSnapshot.Malformed(source + ": implausible slot count " + sc);
         }
-        allocate(sc);
-        if (nn != null) {
-            nn.grow(sc);
-            for (int s = 0; s < sc; s++) {
-                nn.reset(s);
-            }
-        }
+        entries.allocate(sc);
+        touched.reset(sc);
+        nnTouched.reset(sc);
+        sizeSlotArrays(sc);
+        policy.cleared(sc);
         slotOf.clear();
         nextSeq = in.readLong();
         itemsSeen = in.readLong();
         chunks = in.readLong();
         sampleRng.setState(in.readLong());
         evictRng.setState(in.readLong());
-        freeTop = in.readInt();
-        if (freeTop < 0 || freeTop > sc) {
-            throw new BufferSnapshotFormat(source + ": implausible free-slot count " + freeTop);
-        }
-        for (int i = 0; i < freeTop; i++) {
-            free[i] = checkSlot(in.readInt(), sc, source);
-        }
+        entries.readFree(in, source);
         size = in.readInt();
-        if (size < 0 || size + freeTop != sc) {
-            throw new BufferSnapshotFormat(source + ": entry count " + size + " does not match the slot table");
+        if (size < 0 || size + entries.freeCount() != sc) {
+            throw new BufferSnapshot.Malformed(source + ": entry count " + size + " does not match the slot table");
         }
         for (int p = 0; p < size; p++) {
-            int s = checkSlot(in.readInt(), sc, source);
+            int s = entries.checkSlot(in.readInt(), source);
             order[p] = s;
-            idx[s] = in.readLong();
-            seq[s] = in.readLong();
-            orderKey[s] = in.readLong();
-            birth[s] = in.readLong();
-            numSeen[s] = in.readInt();
-            label[s] = in.readInt();
-            seen[s] = in.readBoolean();
-            loss[s] = in.readFloat();
-            sim[s] = in.readFloat();
-            nnSim[s] = in.readFloat();
-            alive[s] = true;
-            slotOf.put(idx[s], s);
-            if (seen[s]) {
-                for (int i = 0; i < dim; i++) {
-                    feat[s * stride + i] = in.readFloat();
-                }
-                if (nn != null) {
-                    nn.dirty[s] = in.readBoolean();
-                    int c = in.readByte();
-                    if (c < 0 || c > NeighbourIndex.K) {
-                        throw new BufferSnapshotFormat(source + ": bad neighbour list length " + c);
-                    }
-                    nn.cnt[s] = (byte) c;
-                    nn.bound[s] = in.readFloat();
-                    for (int j = 0; j < c; j++) {
-                        nn.nb[s * NeighbourIndex.K + j] = checkSlot(in.readInt(), sc, source);
-                        nn.nv[s * NeighbourIndex.K + j] = in.readFloat();
-                    }
-                }
+            entries.read(in, s);
+            slotOf.put(entries.idx.get(s), s);
+            if (entries.seen.get(s)) {
+                policy.readTrained(in, s, source);
             }
         }
-    }
-
-    private static int checkSlot(int s, int sc, String source) {
-        if (s < 0 || s >= sc) {
-            throw new BufferSnapshotFormat(source + ": slot " + s + " out of range");
-        }
-        return s;
     }
 
     /** Marks every entry as changed (the durable copy must be rewritten). */
     void touchAll() {
         for (int p = 0; p < size; p++) {
-            touch(order[p]);
+            touched.add(order[p]);
         }
-        for (int sl = 0; sl < slotCap; sl++) {
-            touchNn(sl);
-        }
-    }
-
-    /** Thrown while reading a malformed snapshot. */
-    static final class BufferSnapshotFormat extends RuntimeException {
-        BufferSnapshotFormat(String m) {
-            super(m);
+        for (int sl = 0; sl < entries.slotCount(); sl++) {
+            nnTouched.add(sl);
         }
     }
 }
