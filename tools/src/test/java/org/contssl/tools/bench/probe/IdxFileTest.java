@@ -1,4 +1,4 @@
-package org.contssl.model.probe.bench;
+package org.contssl.tools.bench.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.contssl.model.parity;
+package org.contssl.tools.parity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package org.contssl.model.probe.bench;
+package org.contssl.tools.bench.probe;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;

@@ -1,4 +1,4 @@
-package org.contssl.model.bench;
+package org.contssl.tools.bench.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

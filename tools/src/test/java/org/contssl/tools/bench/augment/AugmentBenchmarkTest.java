@@ -1,4 +1,4 @@
-package org.contssl.model.data.bench;
+package org.contssl.tools.bench.augment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

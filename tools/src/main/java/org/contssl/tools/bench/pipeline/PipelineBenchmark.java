@@ -1,4 +1,4 @@
-package org.contssl.steps.bench;
+package org.contssl.tools.bench.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

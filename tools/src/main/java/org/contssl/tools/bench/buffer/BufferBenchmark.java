@@ -1,4 +1,4 @@
-package org.contssl.storage.bench;
+package org.contssl.tools.bench.buffer;
 
 import org.contssl.core.SplitMix64;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package org.contssl.lists.bench;
+package org.contssl.tools.bench.lists;
 
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;

@@ -1,4 +1,4 @@
-package org.contssl.model.probe.bench;
+package org.contssl.tools.bench.probe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

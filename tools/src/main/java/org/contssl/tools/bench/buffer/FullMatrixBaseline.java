@@ -1,4 +1,4 @@
-package org.contssl.storage.bench;
+package org.contssl.tools.bench.buffer;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.contssl.model.bench;
+package org.contssl.tools.bench.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

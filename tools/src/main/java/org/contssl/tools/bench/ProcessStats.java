@@ -1,4 +1,4 @@
-package org.contssl.model.bench;
+package org.contssl.tools.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
