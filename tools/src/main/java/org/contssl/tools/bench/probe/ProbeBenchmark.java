@@ -1,7 +1,7 @@
 package org.contssl.tools.bench.probe;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -10,6 +10,8 @@ import org.contssl.model.probe.KnnClassifier;
 import org.contssl.model.probe.LinearProbe;
 import org.contssl.model.probe.ProbeSettings;
 import org.contssl.model.probe.TopKAccuracy;
+import org.contssl.tools.bench.BenchReport;
+import org.contssl.tools.bench.Timing;
 
 /**
  * Probe speed and the raw-pixel floor.
@@ -22,98 +24,92 @@ import org.contssl.model.probe.TopKAccuracy;
  *   (default settings) and kNN-20. Skipped with a message when the IDX files are absent.</li>
  * </ol>
  *
- * <pre>./run.sh bench probe [--json] [--data DIR] [--train-from 0] [--train-count 10000] [--threads 1]
- *        [--epochs E] [--lr LR] [--batch B] [--seed S] [--skip-real] [--skip-synthetic]</pre>
+ * <p>Wall and CPU time of the calling thread are both reported; with one thread all probe work runs on it, and the CPU
+ * figures are the ones to trust on a shared machine.
  */
 public final class ProbeBenchmark {
     private ProbeBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
-        boolean json = false, skipReal = false, skipSynthetic = false;
-        Path data = Path.of("/usr/share/datasets/fashion-mnist");
-        int trainFrom = 0, trainCount = 10_000, threads = 1;
-        ProbeSettings settings = ProbeSettings.defaults();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--json" -> json = true;
-                case "--skip-real" -> skipReal = true;
-                case "--skip-synthetic" -> skipSynthetic = true;
-                case "--data" -> data = Path.of(value(args, ++i, a));
-                case "--train-from" -> trainFrom = Integer.parseInt(value(args, ++i, a));
-                case "--train-count" -> trainCount = Integer.parseInt(value(args, ++i, a));
-                case "--threads" -> threads = Integer.parseInt(value(args, ++i, a));
-                case "--epochs" -> settings = settings.withEpochs(Integer.parseInt(value(args, ++i, a)));
-                case "--lr" -> settings = settings.withLr(Double.parseDouble(value(args, ++i, a)));
-                case "--batch" -> settings = settings.withBatchSize(Integer.parseInt(value(args, ++i, a)));
-                case "--seed" -> settings = settings.withSeed(Long.parseLong(value(args, ++i, a)));
-                default -> throw new IllegalArgumentException("probe benchmark: unknown option '" + a + "'; see the class javadoc for the options");
-            }
+    /** Where Debian's {@code dataset-fashion-mnist} installs the IDX files. */
+    public static final Path DEFAULT_DATA = Path.of("/usr/share/datasets/fashion-mnist");
+
+    /**
+     * @param data directory of the Fashion-MNIST IDX files
+     * @param trainFrom first training image of the raw-pixel floor's training slice (0)
+     * @param trainCount size of that slice (10,000)
+     * @param threads kNN threads (1)
+     * @param settings linear-probe settings (the defaults, optionally with other epochs/lr/batch/seed)
+     * @param real whether to measure the raw-pixel floor on real Fashion-MNIST
+     * @param synthetic whether to measure speed on the synthetic feature set
+     */
+    public record Options(Path data, int trainFrom, int trainCount, int threads, ProbeSettings settings, boolean real,
+                          boolean synthetic) {
+        public static Options defaults() {
+            return new Options(DEFAULT_DATA, 0, 10_000, 1, ProbeSettings.defaults(), true, true);
         }
-        ObjectMapper om = new ObjectMapper();
-        ObjectNode out = om.createObjectNode();
-        out.put("benchmark", "probe");
+    }
+
+    /** Runs the benchmark; progress lines go to {@code log}. */
+    public static BenchReport run(Options o, PrintStream log) throws Exception {
+        ProbeSettings settings = o.settings();
+        int threads = o.threads();
+        BenchReport report = BenchReport.start("probe", log);
+        ObjectNode out = report.json();
         ObjectNode ps = out.putObject("probe_settings");
         ps.put("epochs", settings.epochs()).put("lr", settings.lr()).put("batch", settings.batchSize())
           .put("momentum", settings.momentum()).put("larc_trust", settings.trustCoefficient())
           .put("weight_decay", settings.weightDecay()).put("seed", settings.seed());
         out.put("knn_k", KnnClassifier.DEFAULT_K).put("knn_temperature", KnnClassifier.DEFAULT_TEMPERATURE).put("threads", threads);
 
-        if (!skipSynthetic) {
-            out.set("synthetic", synthetic(om, settings, threads, json));
+        if (o.synthetic()) {
+            out.set("synthetic", synthetic(report, settings, threads));
         }
-        if (!skipReal) {
-            out.set("fashion_mnist_raw_pixels", realFloor(om, data, trainFrom, trainCount, settings, threads, json));
+        if (o.real()) {
+            out.set("fashion_mnist_raw_pixels", realFloor(report, o.data(), o.trainFrom(), o.trainCount(), settings,
+                    threads));
         }
-        if (json) {
-            System.out.println(om.writeValueAsString(out));
-        }
+        return report;
     }
 
-    private static ObjectNode synthetic(ObjectMapper om, ProbeSettings settings, int threads, boolean json) {
+    private static ObjectNode synthetic(BenchReport report, ProbeSettings settings, int threads) throws Exception {
         int n = 10_000, d = 256, nc = 10;
         FeatureMatrix train = gaussianClasses(n, d, nc, 1L);
         FeatureMatrix test = gaussianClasses(n, d, nc, 2L);
         // warm-up on a slice so the JIT has compiled the kernels before timing
         FeatureMatrix warm = gaussianClasses(1_000, d, nc, 3L);
         new LinearProbe(settings.withEpochs(2)).fitAndEvaluate(warm, warm);
-        new KnnClassifier(KnnClassifier.DEFAULT_K, KnnClassifier.DEFAULT_TEMPERATURE, threads).evaluate(warm, warm);
+        knn(threads).evaluate(warm, warm);
 
-        long t0 = System.nanoTime();
-        long c0 = cpu();
-        TopKAccuracy lin = new LinearProbe(settings).fitAndEvaluate(train, test);
-        double linS = secs(t0), linCpu = cpuSecs(c0);
-        t0 = System.nanoTime();
-        c0 = cpu();
-        TopKAccuracy knn = new KnnClassifier(KnnClassifier.DEFAULT_K, KnnClassifier.DEFAULT_TEMPERATURE, threads).evaluate(train, test);
-        double knnS = secs(t0), knnCpu = cpuSecs(c0);
+        Timing.Timed<TopKAccuracy> linT = Timing.once(() -> new LinearProbe(settings).fitAndEvaluate(train, test));
+        TopKAccuracy lin = linT.value();
+        double linS = linT.wallSeconds(), linCpu = linT.cpuSeconds();
+        Timing.Timed<TopKAccuracy> knnT = Timing.once(() -> knn(threads).evaluate(train, test));
+        TopKAccuracy knn = knnT.value();
+        double knnS = knnT.wallSeconds(), knnCpu = knnT.cpuSeconds();
         int slice = 500;
-        t0 = System.nanoTime();
-        c0 = cpu();
-        naiveSimilarities(train.l2Normalized(), test.l2Normalized(), slice);
-        double naiveS = secs(t0) * n / slice, naiveCpu = cpuSecs(c0) * n / slice;
+        Timing.Timed<Double> naive = Timing.once(
+                () -> naiveSimilarities(train.l2Normalized(), test.l2Normalized(), slice));
+        double naiveS = naive.wallSeconds() * n / slice, naiveCpu = naive.cpuSeconds() * n / slice;
 
-        ObjectNode o = om.createObjectNode();
+        ObjectNode o = BenchReport.MAPPER.createObjectNode();
         o.put("train", n).put("test", n).put("dim", d).put("classes", nc);
         o.put("linear_train_eval_s", linS).put("linear_cpu_s", linCpu).put("linear_top1", lin.top1());
         o.put("knn_s", knnS).put("knn_cpu_s", knnCpu).put("knn_top1", knn.top1());
         o.put("naive_knn_similarities_s_extrapolated", naiveS).put("naive_knn_similarities_cpu_s_extrapolated", naiveCpu);
         // CPU-time ratio: robust to other processes sharing the cores (wall ratios only when threads == 1)
         o.put("knn_speedup_vs_naive", threads == 1 ? naiveCpu / knnCpu : naiveS / knnS);
-        if (!json) {
-            System.out.printf("synthetic %dx%d, %d classes: linear probe %.2f s wall / %.2f s CPU (top-1 %.1f %%), kNN-20 %.2f s wall / %.2f s CPU (top-1 %.1f %%, %d thread(s)); naive kNN similarities alone ~%.2f s CPU -> tiled kernel %.1fx faster%n",
-                    n, d, nc, linS, linCpu, lin.top1(), knnS, knnCpu, knn.top1(), threads, naiveCpu, threads == 1 ? naiveCpu / knnCpu : naiveS / knnS);
-        }
+        report.say("synthetic %dx%d, %d classes: linear probe %.2f s wall / %.2f s CPU (top-1 %.1f %%), kNN-20 %.2f s wall / %.2f s CPU (top-1 %.1f %%, %d thread(s)); naive kNN similarities alone ~%.2f s CPU -> tiled kernel %.1fx faster",
+                n, d, nc, linS, linCpu, lin.top1(), knnS, knnCpu, knn.top1(), threads, naiveCpu, threads == 1 ? naiveCpu / knnCpu : naiveS / knnS);
         return o;
     }
 
-    private static ObjectNode realFloor(ObjectMapper om, Path dir, int from, int count, ProbeSettings settings, int threads, boolean json) throws Exception {
-        ObjectNode o = om.createObjectNode();
+    private static ObjectNode realFloor(BenchReport report, Path dir, int from, int count, ProbeSettings settings, int threads) throws Exception {
+        ObjectNode o = BenchReport.MAPPER.createObjectNode();
         Path trImg = dir.resolve("train-images-idx3-ubyte.gz");
         if (!Files.isRegularFile(trImg)) {
             String msg = "skipped: " + trImg + " not found (apt-get install -y dataset-fashion-mnist, or pass --data DIR)";
             o.put("status", msg);
-            if (!json) System.out.println("fashion-mnist raw-pixel floor " + msg);
+            report.log().println("fashion-mnist raw-pixel floor " + msg);
             return o;
         }
         IdxFile.Images tri = IdxFile.readImages(trImg);
@@ -125,21 +121,17 @@ public final class ProbeBenchmark {
         }
         FeatureMatrix train = rawPixels(tri, trl, from, count);
         FeatureMatrix test = rawPixels(tei, tel, 0, tei.count());
-        long t0 = System.nanoTime();
-        long c0 = cpu();
-        TopKAccuracy lin = new LinearProbe(settings).fitAndEvaluate(train, test);
-        double linS = secs(t0), linCpu = cpuSecs(c0);
-        t0 = System.nanoTime();
-        c0 = cpu();
-        TopKAccuracy knn = new KnnClassifier(KnnClassifier.DEFAULT_K, KnnClassifier.DEFAULT_TEMPERATURE, threads).evaluate(train, test);
-        double knnS = secs(t0), knnCpu = cpuSecs(c0);
+        Timing.Timed<TopKAccuracy> linT = Timing.once(() -> new LinearProbe(settings).fitAndEvaluate(train, test));
+        TopKAccuracy lin = linT.value();
+        double linS = linT.wallSeconds(), linCpu = linT.cpuSeconds();
+        Timing.Timed<TopKAccuracy> knnT = Timing.once(() -> knn(threads).evaluate(train, test));
+        TopKAccuracy knn = knnT.value();
+        double knnS = knnT.wallSeconds(), knnCpu = knnT.cpuSeconds();
         o.put("train_slice", "train[" + from + "," + (from + count) + ")").put("test", "t10k (" + test.rows() + ")");
         o.put("linear_top1", lin.top1()).put("linear_top5", lin.top5()).put("linear_s", linS).put("linear_cpu_s", linCpu);
         o.put("knn_top1", knn.top1()).put("knn_top5", knn.top5()).put("knn_s", knnS).put("knn_cpu_s", knnCpu);
-        if (!json) {
-            System.out.printf("fashion-mnist raw pixels, train[%d,%d) -> t10k: linear top-1 %.2f %% top-5 %.2f %% (%.1f s wall, %.1f s CPU); kNN-20 top-1 %.2f %% top-5 %.2f %% (%.1f s wall, %.1f s CPU)%n",
-                    from, from + count, lin.top1(), lin.top5(), linS, linCpu, knn.top1(), knn.top5(), knnS, knnCpu);
-        }
+        report.say("fashion-mnist raw pixels, train[%d,%d) -> t10k: linear top-1 %.2f %% top-5 %.2f %% (%.1f s wall, %.1f s CPU); kNN-20 top-1 %.2f %% top-5 %.2f %% (%.1f s wall, %.1f s CPU)",
+                from, from + count, lin.top1(), lin.top5(), linS, linCpu, knn.top1(), knn.top5(), knnS, knnCpu);
         return o;
     }
 
@@ -189,25 +181,7 @@ public final class ProbeBenchmark {
         return sink;
     }
 
-    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
-
-    /** CPU time of this thread (ns); with --threads 1 all probe work runs on it. */
-    private static long cpu() {
-        return THREADS.getCurrentThreadCpuTime();
-    }
-
-    private static double cpuSecs(long c0) {
-        return (cpu() - c0) / 1e9;
-    }
-
-    private static double secs(long t0) {
-        return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static String value(String[] args, int i, String opt) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException("probe benchmark: option " + opt + " needs a value");
-        }
-        return args[i];
+    private static KnnClassifier knn(int threads) {
+        return new KnnClassifier(KnnClassifier.DEFAULT_K, KnnClassifier.DEFAULT_TEMPERATURE, threads);
     }
 }

@@ -7,15 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Paths;
+import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.contssl.model.Engines;
 import org.contssl.model.OptimSpec;
 import org.contssl.model.SimSiamSpec;
@@ -23,6 +22,10 @@ import org.contssl.model.SimSiamTrainer;
 import org.contssl.model.StepResult;
 import org.contssl.model.TrainerOptions;
 import org.contssl.model.optim.LrSchedule;
+import org.contssl.tools.bench.BenchReport;
+import org.contssl.tools.bench.ProcessStats;
+import org.contssl.tools.bench.Samples;
+import org.contssl.tools.bench.Timing;
 
 /**
  * Throughput of one SimSiam training step (2 views, forward + backward + update) on DJL/libtorch against the PyTorch
@@ -30,60 +33,87 @@ import org.contssl.model.optim.LrSchedule;
  * that load from other processes hits both alike); achieved GFLOP/s against a measured fp32 matmul peak on the same
  * engine (MKL sgemm) and a large oneDNN convolution; RSS after 100 and 1,000 steps; and a bitwise determinism check.
  *
- * <pre>
- * TrainBenchmark [--json] [--models conv4,resnet18] [--batch 128] [--threads 2] [--rounds 3]
- *                [--warmup N] [--steps N] [--variants fastest[,plain,fused]]
- *                [--python /usr/bin/python3] [--pytorch-script PATH | $CONTSSL_PYTORCH_BENCH] [--no-pytorch]
- *                [--rss-model conv4] [--rss-steps 1000] [--no-rss] [--peak-size 2048]
- * </pre>
- * Models: {@code conv4} = 28 px, 1 channel (Fashion-MNIST); {@code resnet18} = CIFAR stem, 32 px, 3 channels. The RSS
+ * <p>Models: {@code conv4} = 28 px, 1 channel (Fashion-MNIST); {@code resnet18} = CIFAR stem, 32 px, 3 channels. The RSS
  * part runs on conv4 by default because 1,000 ResNet-18 steps take hours on 2 cores.
  */
 public final class TrainBenchmark {
     private TrainBenchmark() {}
 
+    private static final ObjectMapper MAPPER = BenchReport.MAPPER;
+
+    /** Key of the PyTorch reference among the interleaved contenders (never a variant name). */
+    private static final String PYTORCH = "pytorch";
+
+    /**
+     * @param models {@code conv4} and/or {@code resnet18}
+     * @param batch images per step (128)
+     * @param threads intra-op threads of both engines (2)
+     * @param rounds interleaved rounds of contssl variants and PyTorch (3)
+     * @param warmup untimed steps per round, or null for the model's default (conv4 3, resnet18 2)
+     * @param steps timed steps per round, or null for the model's default (conv4 15, resnet18 5)
+     * @param variants trainer variants: {@code fastest}, {@code plain}, {@code fused}
+     * @param python the interpreter with torch and torchvision
+     * @param pytorchScript the PyTorch reference script, or null for $CONTSSL_PYTORCH_BENCH or
+     *     {@code shared/bench/pytorch_simsiam.py} next to the project
+     * @param pytorch whether to run the PyTorch reference at all
+     * @param rssModel model of the RSS-growth part ({@code conv4} or {@code resnet18})
+     * @param rssSteps steps of the RSS-growth part (1,000)
+     * @param rss whether to run the RSS-growth part
+     * @param peakSize n of the n x n matmul peak (2,048)
+     */
+    public record Options(List<String> models, int batch, int threads, int rounds, Integer warmup, Integer steps,
+                          List<String> variants, String python, String pytorchScript, boolean pytorch,
+                          String rssModel, int rssSteps, boolean rss, int peakSize) {
+        public Options {
+            models = List.copyOf(models);
+            variants = List.copyOf(variants);
+        }
+
+        public static Options defaults() {
+            return new Options(List.of("conv4", "resnet18"), 128, 2, 3, null, null, List.of("fastest"),
+                    PytorchReference.DEFAULT_PYTHON, null, true, "conv4", 1000, true, 2048);
+        }
+    }
+
     /** One benchmarked model configuration. */
     record Case(String name, SimSiamSpec spec, int warmup, int steps) {}
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> opt = parse(args);
-        boolean json = opt.containsKey("json");
-        int batch = intOpt(opt, "batch", 128);
-        int threads = intOpt(opt, "threads", 2);
-        int rounds = intOpt(opt, "rounds", 3);
+    /** Runs the benchmark; progress lines go to {@code log}. */
+    public static BenchReport run(Options opt, PrintStream log) throws Exception {
+        for (String v : opt.variants()) {
+            options(v); // fail on a bad variant before minutes of measurement
+        }
+        int batch = opt.batch();
+        int threads = opt.threads();
+        int rounds = opt.rounds();
         Engines.Info info = Engines.configure(threads, 1);
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode out = mapper.createObjectNode();
-        out.put("benchmark", "train");
+        BenchReport report = BenchReport.start("train", log);
+        ObjectNode out = report.json();
         out.put("engine", info.engine() + " " + info.version());
         out.put("intra_op_threads", info.intraOpThreads());
         out.put("inter_op_threads", info.interOpThreads());
         out.put("native_allocator", info.allocator());
         String arenas = System.getenv("MALLOC_ARENA_MAX");
         out.put("malloc_arena_max_env", arenas == null ? "unset" : arenas);
-        out.put("cpu", ProcessMemory.cpuModel());
-        out.put("cores", Runtime.getRuntime().availableProcessors());
-        out.put("load_average_start", loadAverage());
+        out.put("load_average_start", ProcessStats.loadAverages());
         out.put("batch", batch);
         out.put("rounds", rounds);
-        log(json, "engine %s, intra-op threads %d, inter-op threads %d, %s, %s, load %s", out.get("engine").asText(),
-                info.intraOpThreads(), info.interOpThreads(), info.allocator(), out.get("cpu").asText(),
+        report.say("engine %s, intra-op threads %d, inter-op threads %d, %s, %s, load %s", out.get("engine").asText(),
+                info.intraOpThreads(), info.interOpThreads(), info.allocator(), out.get("cpu_model").asText(),
                 out.get("load_average_start").asText());
 
         if (arenas == null) {
-            log(json, "note: MALLOC_ARENA_MAX is unset: libtorch's allocations then come from glibc per-thread heaps "
+            report.say("note: MALLOC_ARENA_MAX is unset: libtorch's allocations then come from glibc per-thread heaps "
                     + "that cannot keep blocks above 64 MiB, and ResNet-18 steps page-fault ~1 GB each; "
                     + "MALLOC_ARENA_MAX=1 (set by run.sh) removes that");
         }
-        List<String> variants = List.of(opt.getOrDefault("variants", "fastest").split(","));
         PytorchReference torch = null;
-        if (!opt.containsKey("no-pytorch")) {
+        if (opt.pytorch()) {
             String[] why = new String[1];
-            torch = PytorchReference.locate(opt.getOrDefault("python", PytorchReference.DEFAULT_PYTHON),
-                    opt.get("pytorch-script"), why);
+            torch = PytorchReference.locate(opt.python(), opt.pytorchScript(), why);
             if (torch == null) {
                 out.put("pytorch_skipped", why[0]);
-                log(json, "PyTorch reference skipped: %s", why[0]);
+                report.say("PyTorch reference skipped: %s", why[0]);
             } else {
                 out.put("pytorch_script", torch.script().toString());
             }
@@ -91,44 +121,45 @@ public final class TrainBenchmark {
 
         // first, in a fresh process: native memory is kept for reuse (NativeAllocator), so a later phase would
         // inherit the peak of the ResNet-18 runs
-        if (!opt.containsKey("no-rss")) {
-            String rssModel = opt.getOrDefault("rss-model", "conv4");
-            SimSiamSpec spec = rssModel.equals("resnet18") ? SimSiamSpec.of("resnet18", 3, 32, true)
+        if (opt.rss()) {
+            SimSiamSpec spec = opt.rssModel().equals("resnet18") ? SimSiamSpec.of("resnet18", 3, 32, true)
                     : SimSiamSpec.of("conv4", 1, 28, true);
-            out.set("rss", rss(mapper, spec, batch, intOpt(opt, "rss-steps", 1000), json));
+            out.set("rss", rss(report, spec, batch, opt.rssSteps()));
         }
-        double matmul = matmulPeak(intOpt(opt, "peak-size", 2048));
+        double matmul = matmulPeak(opt.peakSize());
         double conv = convPeak();
         double peak = Math.max(matmul, conv);
         out.put("matmul_peak_gflops", round(matmul, 1));
         out.put("conv_peak_gflops", round(conv, 1));
-        log(json, "fp32 peaks on this engine (best of 4): matmul (MKL sgemm 2048^3) %.1f GFLOP/s, 3x3 conv "
-                + "(oneDNN, 128x256x16x16 -> 256) %.1f GFLOP/s", matmul, conv);
+        report.say("fp32 peaks on this engine (best run after 2 warm-up runs): matmul (MKL sgemm %d^3) %.1f GFLOP/s,"
+                + " 3x3 conv (oneDNN, 128x256x16x16 -> 256) %.1f GFLOP/s", opt.peakSize(), matmul, conv);
 
         ArrayNode models = out.putArray("models");
-        for (String name : opt.getOrDefault("models", "conv4,resnet18").split(",")) {
+        for (String name : opt.models()) {
             Case c = switch (name) {
                 case "conv4" -> new Case("conv4", SimSiamSpec.of("conv4", 1, 28, true),
-                        intOpt(opt, "warmup", 3), intOpt(opt, "steps", 15));
+                        orDefault(opt.warmup(), 3), orDefault(opt.steps(), 15));
                 case "resnet18" -> new Case("resnet18", SimSiamSpec.of("resnet18", 3, 32, true),
-                        intOpt(opt, "warmup", 2), intOpt(opt, "steps", 5));
+                        orDefault(opt.warmup(), 2), orDefault(opt.steps(), 5));
                 default -> throw new IllegalArgumentException("--models: " + name + " is not conv4 or resnet18");
             };
-            models.add(benchModel(mapper, c, batch, threads, rounds, variants, torch, peak, json));
+            models.add(benchModel(report, c, batch, threads, rounds, opt.variants(), torch, peak));
         }
 
-        out.set("determinism", determinism(mapper, SimSiamSpec.of("conv4", 1, 28, true), batch, json));
-        out.put("load_average_end", loadAverage());
-        if (json) {
-            System.out.println(mapper.writeValueAsString(out));
-        }
+        out.set("determinism", determinism(report, SimSiamSpec.of("conv4", 1, 28, true), batch));
+        out.put("load_average_end", ProcessStats.loadAverages());
+        return report;
     }
 
-    private static ObjectNode benchModel(ObjectMapper mapper, Case c, int batch, int threads, int rounds,
-                                         List<String> variants, PytorchReference torch, double peak, boolean json)
-            throws IOException, InterruptedException {
+    private static int orDefault(Integer v, int def) {
+        return v == null ? def : v;
+    }
+
+    private static ObjectNode benchModel(BenchReport report, Case c, int batch, int threads, int rounds,
+                                         List<String> variants, PytorchReference torch, double peak)
+            throws Exception {
         SimSiamSpec spec = c.spec();
-        ObjectNode node = mapper.createObjectNode();
+        ObjectNode node = MAPPER.createObjectNode();
         node.put("model", c.name());
         node.put("input", spec.inChannels() + "x" + spec.insize() + "x" + spec.insize()
                 + (spec.cifarStem() ? " (CIFAR stem)" : ""));
@@ -136,52 +167,61 @@ public final class TrainBenchmark {
         Random r = new Random(1);
         float[] v1 = gaussian(r, batch * spec.imageFloats());
         float[] v2 = gaussian(r, batch * spec.imageFloats());
-        Map<String, List<Double>> times = new LinkedHashMap<>();
-        List<Double> torchImgPerS = new ArrayList<>();
-        String torchVersion = null;
-        long[] macs = null;
-        for (int round = 1; round <= rounds; round++) {
-            for (String v : variants) {
-                TrainerOptions o = options(v);
+        String[] torchVersion = new String[1];
+        long[][] macsOut = new long[1][];
+        // every round runs each variant, then PyTorch: load from other processes hits all of them alike
+        Map<String, Timing.Round> contenders = new LinkedHashMap<>();
+        for (String v : variants) {
+            List<Double> soFar = new ArrayList<>();
+            contenders.put(v, round -> {
+                List<Double> ts = new ArrayList<>();
                 try (SimSiamTrainer t = SimSiamTrainer.create(spec,
-                        OptimSpec.reference(0.05, LrSchedule.COS, c.warmup() + c.steps()), 0, o)) {
-                    macs = t.forwardMacsPerImage();
+                        OptimSpec.reference(0.05, LrSchedule.COS, c.warmup() + c.steps()), 0, options(v))) {
+                    macsOut[0] = t.forwardMacsPerImage();
                     for (int i = 0; i < c.warmup(); i++) {
                         t.step(v1, v2, batch);
                     }
-                    List<Double> ts = times.computeIfAbsent(v, k -> new ArrayList<>());
                     for (int i = 0; i < c.steps(); i++) {
                         StepResult res = t.step(v1, v2, batch);
                         ts.add(res.totalMs() / 1000.0);
                     }
-                    log(json, "%s round %d contssl[%s]: median so far %.3f s/step", c.name(), round, v, median(ts));
                 }
-            }
-            if (torch != null) {
+                soFar.addAll(ts);
+                report.say("%s round %d contssl[%s]: median so far %.3f s/step", c.name(), round, v,
+                        Samples.median(soFar));
+                return ts;
+            });
+        }
+        if (torch != null) {
+            contenders.put(PYTORCH, round -> {
                 JsonNode res = torch.run(c.name(), spec.insize(), spec.inChannels(), batch, c.warmup(), c.steps(),
                         threads);
-                torchImgPerS.add(res.get("img_per_s").asDouble());
-                torchVersion = res.get("torch").asText();
-                log(json, "%s round %d pytorch %s: %.2f img/s (%d threads)", c.name(), round, torchVersion,
+                torchVersion[0] = res.get("torch").asText();
+                report.say("%s round %d pytorch %s: %.2f img/s (%d threads)", c.name(), round, torchVersion[0],
                         res.get("img_per_s").asDouble(), res.get("threads").asInt());
-            }
+                return List.of(res.get("img_per_s").asDouble());
+            });
         }
+        Map<String, List<Double>> times = Timing.interleaved(rounds, contenders);
+        List<Double> torchImgPerS = times.containsKey(PYTORCH) ? times.remove(PYTORCH) : List.of();
+        String torchVersionText = torchVersion[0];
+        long[] macs = macsOut[0];
         // FLOPs of one step: per image and view, forward (M MACs) + weight gradient (M) + input gradient (M minus the
         // first conv, whose input needs none), 2 FLOPs per MAC; batch norm, ReLU and the optimizer are not counted
         long total = macs[0] + macs[1];
         double flopsPerStep = 2.0 * batch * 2.0 * (3.0 * total - macs[2]);
         node.put("gflop_per_step", round(flopsPerStep / 1e9, 2));
-        Double torchMedian = torchImgPerS.isEmpty() ? null : median(torchImgPerS);
+        Double torchMedian = torchImgPerS.isEmpty() ? null : Samples.median(torchImgPerS);
         if (torchMedian != null) {
             ObjectNode tn = node.putObject("pytorch");
-            tn.put("torch", torchVersion);
+            tn.put("torch", torchVersionText);
             tn.put("img_per_s", round(torchMedian, 2));
             ArrayNode runs = tn.putArray("img_per_s_per_round");
             torchImgPerS.forEach(x -> runs.add(round(x, 2)));
         }
         ArrayNode vs = node.putArray("contssl");
         for (Map.Entry<String, List<Double>> e : times.entrySet()) {
-            double med = median(e.getValue());
+            double med = Samples.median(e.getValue());
             ObjectNode vn = vs.addObject();
             vn.put("variant", e.getKey());
             vn.put("options", options(e.getKey()).toString());
@@ -194,16 +234,17 @@ public final class TrainBenchmark {
             if (torchMedian != null) {
                 vn.put("ratio_vs_pytorch", round(batch / med / torchMedian, 3));
             }
-            log(json, "%s contssl[%s]: %.2f img/s (median %.3f s/step), %.1f GFLOP/s = %.0f%% of peak%s",
+            report.say("%s contssl[%s]: %.2f img/s (median %.3f s/step), %.1f GFLOP/s = %.0f%% of peak%s",
                     c.name(), e.getKey(), batch / med, med, gflops, 100 * gflops / peak,
-                    torchMedian == null ? "" : String.format(", PyTorch %.2f img/s, ratio contssl/PyTorch %.2f",
+                    torchMedian == null ? "" : String.format(Locale.ROOT,
+                            ", PyTorch %.2f img/s, ratio contssl/PyTorch %.2f",
                             torchMedian, batch / med / torchMedian));
         }
         return node;
     }
 
-    private static ObjectNode rss(ObjectMapper mapper, SimSiamSpec spec, int batch, int steps, boolean json) {
-        ObjectNode node = mapper.createObjectNode();
+    private static ObjectNode rss(BenchReport report, SimSiamSpec spec, int batch, int steps) {
+        ObjectNode node = MAPPER.createObjectNode();
         node.put("model", spec.backbone());
         node.put("batch", batch);
         Random r = new Random(3);
@@ -217,9 +258,9 @@ public final class TrainBenchmark {
                 t.step(v1, v2, batch);
                 if (i == first || i == steps) {
                     System.gc();
-                    double rss = ProcessMemory.rssMb();
-                    double heap = ProcessMemory.heapCommittedMb();
-                    log(json, "RSS after %d %s steps: %.1f MiB (Java heap committed %.1f MiB)", i, spec.backbone(),
+                    double rss = ProcessStats.rssMb();
+                    double heap = ProcessStats.heapCommittedMb();
+                    report.say("RSS after %d %s steps: %.1f MiB (Java heap committed %.1f MiB)", i, spec.backbone(),
                             rss, heap);
                     if (i == first) {
                         rssFirst = rss;
@@ -232,7 +273,7 @@ public final class TrainBenchmark {
                         node.put("heap_committed_mb_after_" + i, round(heap, 1));
                         node.put("ratio", round(rss / rssFirst, 4));
                         node.put("native_ratio", round((rss - heap) / (rssFirst - heapFirst), 4));
-                        log(json, "RSS ratio %d/%d steps: %.4f (target <= 1.05)", steps, first, rss / rssFirst);
+                        report.say("RSS ratio %d/%d steps: %.4f (target <= 1.05)", steps, first, rss / rssFirst);
                     }
                 }
             }
@@ -240,8 +281,8 @@ public final class TrainBenchmark {
         return node;
     }
 
-    private static ObjectNode determinism(ObjectMapper mapper, SimSiamSpec spec, int batch, boolean json) {
-        ObjectNode node = mapper.createObjectNode();
+    private static ObjectNode determinism(BenchReport report, SimSiamSpec spec, int batch) {
+        ObjectNode node = MAPPER.createObjectNode();
         Random r = new Random(5);
         float[] v1 = gaussian(r, batch * spec.imageFloats());
         float[] v2 = gaussian(r, batch * spec.imageFloats());
@@ -258,7 +299,7 @@ public final class TrainBenchmark {
         node.put("steps", 3);
         node.put("identical", sha[0].equals(sha[1]));
         node.put("sha256", sha[0]);
-        log(json, "determinism: two %s trainers, same seed and inputs, 3 steps: %s", spec.backbone(),
+        report.say("determinism: two %s trainers, same seed and inputs, 3 steps: %s", spec.backbone(),
                 sha[0].equals(sha[1]) ? "bitwise identical" : "DIFFERENT");
         return node;
     }
@@ -269,7 +310,7 @@ public final class TrainBenchmark {
             try (NDManager m = Engines.newManager()) {
                 NDArray a = m.randomNormal(new Shape(n, n));
                 NDArray b = m.randomNormal(new Shape(n, n));
-                return bestGflops(m, a, 7, 2.0 * n * n * n, x -> x.matMul(b));
+                return bestGflops(m, a, 5, 2.0 * n * n * n, x -> x.matMul(b));
             }
         });
     }
@@ -283,33 +324,30 @@ public final class TrainBenchmark {
             try (NDManager m = Engines.newManager()) {
                 NDArray x = m.randomNormal(new Shape(128, 256, 16, 16));
                 NDArray w = m.randomNormal(0, 0.05f, new Shape(256, 256, 3, 3), ai.djl.ndarray.types.DataType.FLOAT32);
-                return bestGflops(m, x, 6, 2.0 * 128 * 256 * 16 * 16 * 256 * 9,
+                return bestGflops(m, x, 4, 2.0 * 128 * 256 * 16 * 16 * 256 * 9,
                         xi -> org.contssl.model.nn.Ops.conv2d(xi, w, 1, 1));
             }
         });
     }
 
     /**
-     * Runs {@code op} {@code runs} times on a copy of {@code input} attached to a sub-manager (so each result is freed
-     * with it), reading one element to force completion; the first two runs are warm-up. Best of the rest.
+     * Best GFLOP/s of {@code op} over {@code timed} runs after 2 warm-up runs, each on a copy of {@code input} attached to
+     * a sub-manager (so each result is freed with it; the copy is made outside the clock), reading one element to
+     * force completion.
      */
-    private static double bestGflops(NDManager m, NDArray input, int runs, double flops,
-                                     java.util.function.UnaryOperator<NDArray> op) {
-        List<Double> gflops = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
+    private static double bestGflops(NDManager m, NDArray input, int timed, double flops,
+                                     UnaryOperator<NDArray> op) throws Exception {
+        Samples s = Timing.repeatSelfTimed(2, timed, () -> {
             try (NDManager sub = m.newSubManager()) {
                 NDArray in = input.duplicate();
                 in.attach(sub);
                 long t0 = System.nanoTime();
                 NDArray out = op.apply(in);
                 out.getFloat(new long[out.getShape().dimension()]);
-                double s = (System.nanoTime() - t0) / 1e9;
-                if (i >= 2) {
-                    gflops.add(flops / s / 1e9);
-                }
+                return (System.nanoTime() - t0) / 1e9;
             }
-        }
-        return Collections.max(gflops);
+        });
+        return flops / s.bestWall() / 1e9;
     }
 
     static TrainerOptions options(String variant) {
@@ -321,14 +359,8 @@ public final class TrainBenchmark {
         };
     }
 
-    private static String loadAverage() {
-        try {
-            String s = Files.readString(Paths.get("/proc/loadavg")).trim();
-            String[] p = s.split("\\s+");
-            return p[0] + " " + p[1] + " " + p[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
+    private static double round(double v, int digits) {
+        return BenchReport.round(v, digits);
     }
 
     private static float[] gaussian(Random r, int n) {
@@ -337,57 +369,5 @@ public final class TrainBenchmark {
             v[i] = (float) r.nextGaussian();
         }
         return v;
-    }
-
-    static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        Collections.sort(s);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : 0.5 * (s.get(n / 2 - 1) + s.get(n / 2));
-    }
-
-    private static double round(double v, int digits) {
-        double f = Math.pow(10, digits);
-        return Math.round(v * f) / f;
-    }
-
-    private static void log(boolean json, String fmt, Object... args) {
-        String line = String.format(fmt, args);
-        if (json) {
-            System.err.println(line);
-        } else {
-            System.out.println(line);
-        }
-    }
-
-    private static int intOpt(Map<String, String> opt, String key, int def) {
-        String v = opt.get(key);
-        if (v == null) {
-            return def;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + " must be an integer, got " + v);
-        }
-    }
-
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + a + ": options are --name value");
-            }
-            String key = a.substring(2);
-            if (key.equals("json") || key.equals("no-pytorch") || key.equals("no-rss")) {
-                out.put(key, "true");
-            } else if (i + 1 < args.length) {
-                out.put(key, args[++i]);
-            } else {
-                throw new IllegalArgumentException("option " + a + " needs a value");
-            }
-        }
-        return out;
     }
 }
