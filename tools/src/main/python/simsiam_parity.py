@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""PyTorch side of contssl's numerical parity check (run by org.contssl.model.parity.ParityCheck).
+"""PyTorch side of contssl's numerical parity check (run by org.contssl.tools.parity.ParityCheck).
 
 Reads a directory written by the Java side:
   manifest.json  architecture, optimizer settings, per-step LRs, and the layout of init.bin / x1.bin / x2.bin
   init.bin       initial tensors (float32 little-endian, state_dict names and order)
   x1.bin, x2.bin the fixed batch of views, NCHW float32
   state<t>.bin, momentum<t>.bin  contssl's tensors and momentum buffers after step t
-builds the reference SimSiam (ORIGINAL_SYSTEM.md section 5) with torch/torchvision, loads those exact weights, runs the
+builds the reference SimSiam (docs/reference-system.md, SimSiam) with torch/torchvision, loads those exact weights, runs the
 reference training step (two separate forward passes, symmetric negative cosine with stop-gradient, torch.optim.SGD
 with two parameter groups) for the requested number of steps, and writes torch.json + torch.bin with the loss, every
 gradient and every tensor after each step, in four modes: synced (torch restarts every step from contssl's previous

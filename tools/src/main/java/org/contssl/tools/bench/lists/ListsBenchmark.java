@@ -68,7 +68,7 @@ public final class ListsBenchmark {
     }
 
     /** Runs the benchmark; progress lines go to {@code log}. */
-    public static BenchReport run(Options o, PrintStream log) throws IOException {
+    public static BenchReport run(Options o, PrintStream log) throws Exception {
         boolean temp = o.dir() == null;
         Path work = temp ? Files.createTempDirectory("contssl-lists-bench") : Files.createDirectories(o.dir());
         ListsBenchmark b = new ListsBenchmark(BenchReport.start("lists", log));
@@ -100,7 +100,7 @@ public final class ListsBenchmark {
         return sb.toString();
     }
 
-    private void readRates(Path work, long n, long randomReads, boolean textLoad) throws IOException {
+    private void readRates(Path work, long n, long randomReads, boolean textLoad) throws Exception {
         Path list = work.resolve("bench.memmap");
         Path text = work.resolve("bench.txt");
         StringBuilder sb = new StringBuilder();
