@@ -43,7 +43,7 @@ public final class BenchReport {
         return json;
     }
 
-    /** Adds a field whose value Jackson converts (maps, lists, numbers, records). */
+    /** Adds a field whose value Jackson converts now (maps, lists, numbers, records): later changes are not seen. */
     public BenchReport put(String key, Object value) {
         json.set(key, MAPPER.valueToTree(value));
         return this;

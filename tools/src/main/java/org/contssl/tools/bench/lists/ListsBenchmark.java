@@ -271,9 +271,9 @@ public final class ListsBenchmark {
 
     private void importRates(Path work, int threads) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
-        report.put("import", m);
         if (!Files.isDirectory(FashionMnist.DEFAULT_DIR)) {
             m.put("skipped", "Fashion-MNIST not installed (apt-get install -y dataset-fashion-mnist)");
+            report.put("import", m);
             report.say("import: skipped, Fashion-MNIST not installed");
             return;
         }
@@ -359,6 +359,7 @@ public final class ListsBenchmark {
                 (double) m.get("demoPlanReuseSeconds"));
         report.log().println(mnistLine);
         report.say("  folder scan: %,d files, %,.0f files/s", r.images(), r.images() / scanS);
+        report.put("import", m); // a copy: put once the map is complete
     }
 
     private static void imageIo(Raster8 img, ByteArrayOutputStream bo) throws IOException {
