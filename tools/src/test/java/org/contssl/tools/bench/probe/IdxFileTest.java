@@ -52,7 +52,7 @@ class IdxFileTest {
         assertThatThrownBy(() -> IdxFile.readImages(img)).hasMessageContaining("truncated").hasMessageContaining(img.toString());
     }
 
-    /** The default probe settings must reach DATA.md's raw-pixel floor (83.3 %) on the real data, within noise. */
+    /** The default probe settings must reach the raw-pixel floor of docs/data.md (83.3 %) on the real data, within noise. */
     @Test
     void defaultProbeReachesTheRawPixelFloorOnFashionMnist() throws IOException {
         Path fm = Path.of("/usr/share/datasets/fashion-mnist");
