@@ -1,67 +1,321 @@
 package org.contssl.jobs.cli;
 
-import java.lang.reflect.InvocationTargetException;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import org.contssl.model.probe.ProbeSettings;
+import org.contssl.tools.bench.BenchReport;
+import org.contssl.tools.bench.augment.AugmentBenchmark;
+import org.contssl.tools.bench.buffer.BufferBenchmark;
+import org.contssl.tools.bench.lists.ListsBenchmark;
+import org.contssl.tools.bench.pipeline.PipelineBenchmark;
+import org.contssl.tools.bench.probe.ProbeBenchmark;
+import org.contssl.tools.bench.train.TrainBenchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Unmatched;
 
+/**
+ * {@code bench NAME}: one subcommand per benchmark of the tools module. Each declares its options (defaults taken
+ * from the benchmark's own {@code Options.defaults()}), builds the options record and prints the result.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks that print ratios against a baseline measured in the same invocation.",
-                "  lists     memmap list read rates vs a BufferedReader text list; importer build rates",
-                "  buffer    replay buffers at 65,536 x 512: FIFO/MinRed insert+evict, MinRed incremental vs full matrix",
-                "  train     SimSiam step img/s (conv4 28 px, resnet18 32 px) vs PyTorch on the same CPU",
-                "  augment   decode + SimSiam augmentation throughput",
-                "  probe     linear probe / kNN speed and the raw-pixel floor on Fashion-MNIST",
-                "  pipeline  end-to-end pretrain img-steps/s on real Fashion-MNIST vs the pure step rate"},
-        footer = {"", "Add --json for one JSON object; other options go to the benchmark (see its --help).", "",
-                ExitCodes.HELP})
-public class BenchCommand implements Callable<Integer> {
+        description = "Benchmarks that print ratios against a baseline measured in the same invocation.",
+        subcommands = {BenchCommand.Lists.class, BenchCommand.Buffer.class, BenchCommand.Train.class,
+                BenchCommand.Augment.class, BenchCommand.Probe.class, BenchCommand.Pipeline.class},
+        footer = {"", "Every benchmark takes --json (one JSON object on stdout, with cpu_model and cpu_flags); see"
+                + " `bench NAME --help` for its options.", "", ExitCodes.HELP})
+public class BenchCommand implements Runnable {
 
-    /** Each benchmark lives with the module it measures and has a {@code main(String[])}. */
-    static final Map<String, String> BENCHMARKS = new LinkedHashMap<>();
-
-    static {
-        BENCHMARKS.put("lists", "org.contssl.lists.bench.ListsBenchmark");
-        BENCHMARKS.put("buffer", "org.contssl.storage.bench.BufferBenchmark");
-        BENCHMARKS.put("train", "org.contssl.model.bench.TrainBenchmark");
-        BENCHMARKS.put("augment", "org.contssl.model.data.bench.AugmentBenchmark");
-        BENCHMARKS.put("probe", "org.contssl.model.probe.bench.ProbeBenchmark");
-        BENCHMARKS.put("pipeline", "org.contssl.steps.bench.PipelineBenchmark");
-    }
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "One of: ${COMPLETION-CANDIDATES}",
-            completionCandidates = Names.class)
-    String name;
-
-    @Unmatched
-    List<String> rest = new ArrayList<>();
-
-    static class Names extends ArrayList<String> {
-        Names() {
-            super(BENCHMARKS.keySet());
-        }
-    }
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
-        String className = BENCHMARKS.get(name);
-        if (className == null) {
-            System.err.println("error: unknown benchmark '" + name + "': use one of " + BENCHMARKS.keySet());
-            return ExitCodes.USAGE;
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** What every benchmark subcommand shares: --json, where progress goes, how the result is printed. */
+    abstract static class Bench implements Callable<Integer> {
+
+        @Option(names = "--json", description = "Print one JSON object on stdout; progress lines go to stderr.")
+        boolean json;
+
+        /** Runs the benchmark with progress lines going to {@code progress}. */
+        abstract BenchReport measure(PrintStream progress) throws Exception;
+
+        /** Whether text mode prints the result as indented JSON (progress then goes to stderr) instead of lines. */
+        boolean indentedJsonInTextMode() {
+            return false;
         }
-        try {
-            Class.forName(className).getMethod("main", String[].class).invoke(null, (Object) rest.toArray(String[]::new));
-        } catch (ClassNotFoundException e) {
-            System.err.println("error: benchmark '" + name + "' is not part of this build");
-            return ExitCodes.USAGE;
-        } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream stdout = System.out;
+            boolean resultOnly = json || indentedJsonInTextMode();
+            BenchReport report;
+            // when stdout carries the JSON result, libraries that log to the console (Chronicle via logback,
+            // DJL) must not write into it
+            if (resultOnly) {
+                System.setOut(System.err);
+            }
+            try {
+                report = measure(resultOnly ? System.err : stdout);
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return ExitCodes.USAGE;
+            } finally {
+                System.setOut(stdout);
+            }
+            if (resultOnly) {
+                stdout.println(report.toJson(!json));
+            }
+            stdout.flush();
+            return ExitCodes.OK;
         }
-        return ExitCodes.OK;
+    }
+
+    @Command(name = "lists", mixinStandardHelpOptions = true, description = {
+            "Memmap list read rates (sequential, random, replay-buffer window) vs a text list read with a"
+                    + " BufferedReader, per wall-clock and per CPU second; importer build rates (Fashion-MNIST)."},
+            footer = {"", ExitCodes.HELP})
+    static class Lists extends Bench {
+        private static final ListsBenchmark.Options D = ListsBenchmark.Options.defaults();
+
+        @Option(names = "--records", description = "List length (default ${DEFAULT-VALUE}).")
+        long records = D.records();
+
+        @Option(names = "--random", description = "Random reads (default ${DEFAULT-VALUE}).")
+        long random = D.randomReads();
+
+        @Option(names = "--dir", description = "Scratch directory (default: a temporary one, deleted afterwards).")
+        Path dir;
+
+        @Option(names = "--no-import", description = "Skip the Fashion-MNIST importer part.")
+        boolean noImport;
+
+        @Option(names = "--text-load", description = "Also time holding the whole text list in memory (slow).")
+        boolean textLoad;
+
+        @Option(names = "--threads", description = "Export threads (default: all cores, ${DEFAULT-VALUE}).")
+        int threads = D.threads();
+
+        @Override
+        BenchReport measure(PrintStream progress) throws Exception {
+            return ListsBenchmark.run(new ListsBenchmark.Options(records, random, dir, !noImport, textLoad, threads),
+                    progress);
+        }
+    }
+
+    @Command(name = "buffer", mixinStandardHelpOptions = true, description = {
+            "Replay buffers at the paper's scale on synthetic clustered features: FIFO and MinRed insert+evict rates,"
+                    + " MinRed bookkeeping per chunk, incremental MinRed vs the full-matrix method (ratio, identical"
+                    + " choices), sampling rate, file size, RSS. Text mode prints the result as indented JSON."},
+            footer = {"", ExitCodes.HELP})
+    static class Buffer extends Bench {
+        private static final BufferBenchmark.Options D = BufferBenchmark.Options.defaults();
+
+        @Option(names = "--capacity", description = "Buffer entries (default ${DEFAULT-VALUE}).")
+        int capacity = D.capacity();
+
+        @Option(names = "--dim", description = "Feature dimension (default ${DEFAULT-VALUE}).")
+        int dim = D.dim();
+
+        @Option(names = "--chunk", description = "Stream chunk = batch size (default ${DEFAULT-VALUE}).")
+        int chunk = D.chunk();
+
+        @Option(names = "--repeats", description = "Statistics updates per chunk, R (default ${DEFAULT-VALUE}).")
+        int repeats = D.repeats();
+
+        @Option(names = "--chunks", description = "Measured stream chunks (default ${DEFAULT-VALUE}).")
+        int chunks = D.chunks();
+
+        @Option(names = "--full-chunks", description = "Last measured chunks on which the full-matrix method also"
+                + " runs (~m^2 d each; default ${DEFAULT-VALUE}).")
+        int fullChunks = D.fullChunks();
+
+        @Option(names = "--clusters", description = "Synthetic feature clusters (default ${DEFAULT-VALUE}).")
+        int clusters = D.clusters();
+
+        @Option(names = "--dir", description = "Where the buffer files go (default: a temporary directory).")
+        Path dir;
+
+        @Option(names = "--seed", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed = D.seed();
+
+        @Override
+        boolean indentedJsonInTextMode() {
+            return true;
+        }
+
+        @Override
+        BenchReport measure(PrintStream progress) throws Exception {
+            return BufferBenchmark.run(new BufferBenchmark.Options(capacity, dim, chunk, repeats, chunks, fullChunks,
+                    clusters, dir, seed), progress);
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, description = {
+            "SimSiam step img/s (conv4 28 px, resnet18 32 px) vs the PyTorch reference on the same CPU in interleaved"
+                    + " rounds; GFLOP/s vs measured matmul and conv peaks; RSS growth; a bitwise determinism check."},
+            footer = {"", ExitCodes.HELP})
+    static class Train extends Bench {
+        private static final TrainBenchmark.Options D = TrainBenchmark.Options.defaults();
+
+        @Option(names = "--models", split = ",", description = "conv4 and/or resnet18 (default ${DEFAULT-VALUE}).")
+        List<String> models = new ArrayList<>(D.models());
+
+        @Option(names = "--batch", description = "Images per step (default ${DEFAULT-VALUE}).")
+        int batch = D.batch();
+
+        @Option(names = "--threads", description = "Intra-op threads of both engines (default ${DEFAULT-VALUE}).")
+        int threads = D.threads();
+
+        @Option(names = "--rounds", description = "Interleaved rounds (default ${DEFAULT-VALUE}).")
+        int rounds = D.rounds();
+
+        @Option(names = "--warmup", description = "Untimed steps per round (default: conv4 3, resnet18 2).")
+        Integer warmup;
+
+        @Option(names = "--steps", description = "Timed steps per round (default: conv4 15, resnet18 5).")
+        Integer steps;
+
+        @Option(names = "--variants", split = ",", description = "Trainer variants: fastest, plain, fused"
+                + " (default ${DEFAULT-VALUE}).")
+        List<String> variants = new ArrayList<>(D.variants());
+
+        @Option(names = "--python", description = "Python with torch and torchvision (default ${DEFAULT-VALUE}).")
+        String python = D.python();
+
+        @Option(names = "--pytorch-script", description = "The PyTorch reference script (default:"
+                + " $CONTSSL_PYTORCH_BENCH, else shared/bench/pytorch_simsiam.py next to the project).")
+        String pytorchScript;
+
+        @Option(names = "--no-pytorch", description = "Skip the PyTorch reference.")
+        boolean noPytorch;
+
+        @Option(names = "--rss-model", description = "Model of the RSS-growth part (default ${DEFAULT-VALUE}).")
+        String rssModel = D.rssModel();
+
+        @Option(names = "--rss-steps", description = "Steps of the RSS-growth part (default ${DEFAULT-VALUE}).")
+        int rssSteps = D.rssSteps();
+
+        @Option(names = "--no-rss", description = "Skip the RSS-growth part.")
+        boolean noRss;
+
+        @Option(names = "--peak-size", description = "n of the n x n matmul peak (default ${DEFAULT-VALUE}).")
+        int peakSize = D.peakSize();
+
+        @Override
+        BenchReport measure(PrintStream progress) throws Exception {
+            return TrainBenchmark.run(new TrainBenchmark.Options(models, batch, threads, rounds, warmup, steps,
+                    variants, python, pytorchScript, !noPytorch, rssModel, rssSteps, !noRss, peakSize), progress);
+        }
+    }
+
+    @Command(name = "augment", mixinStandardHelpOptions = true, description = {
+            "Data path img/s (read + decode + two SimSiam views) for 28 px grey PNGs and 224 px RGB JPEGs: one"
+                    + " thread, the loader pool at 1..N threads, the decoded-image cache; ImageIO's PNG decode as"
+                    + " baseline. Text mode prints the result as indented JSON."},
+            footer = {"", ExitCodes.HELP})
+    static class Augment extends Bench {
+        private static final AugmentBenchmark.Options D = AugmentBenchmark.Options.defaults();
+
+        @Option(names = "--seconds", description = "Time per measurement (default ${DEFAULT-VALUE}).")
+        double seconds = D.seconds();
+
+        @Option(names = "--small", description = "A smoke run on a handful of files.")
+        boolean small;
+
+        @Override
+        boolean indentedJsonInTextMode() {
+            return true;
+        }
+
+        @Override
+        BenchReport measure(PrintStream progress) throws Exception {
+            return AugmentBenchmark.run(new AugmentBenchmark.Options(seconds, small), progress);
+        }
+    }
+
+    @Command(name = "probe", mixinStandardHelpOptions = true, description = {
+            "Linear probe and tiled kNN speed on a synthetic 10k x 256-d set (kNN vs a naive baseline), and the"
+                    + " raw-pixel floor on real Fashion-MNIST (train slice -> t10k)."},
+            footer = {"", ExitCodes.HELP})
+    static class Probe extends Bench {
+        private static final ProbeBenchmark.Options D = ProbeBenchmark.Options.defaults();
+
+        @Option(names = "--data", description = "Fashion-MNIST IDX directory (default ${DEFAULT-VALUE}).")
+        Path data = D.data();
+
+        @Option(names = "--train-from", description = "First image of the training slice (default ${DEFAULT-VALUE}).")
+        int trainFrom = D.trainFrom();
+
+        @Option(names = "--train-count", description = "Training slice size (default ${DEFAULT-VALUE}).")
+        int trainCount = D.trainCount();
+
+        @Option(names = "--threads", description = "kNN threads (default ${DEFAULT-VALUE}).")
+        int threads = D.threads();
+
+        @Option(names = "--epochs", description = "Linear-probe epochs (default: the probe's settings).")
+        Integer epochs;
+
+        @Option(names = "--lr", description = "Linear-probe learning rate (default: the probe's settings).")
+        Double lr;
+
+        @Option(names = "--batch", description = "Linear-probe batch size (default: the probe's settings).")
+        Integer batch;
+
+        @Option(names = "--seed", description = "Linear-probe seed (default: the probe's settings).")
+        Long seed;
+
+        @Option(names = "--skip-real", description = "Skip the Fashion-MNIST raw-pixel floor.")
+        boolean skipReal;
+
+        @Option(names = "--skip-synthetic", description = "Skip the synthetic speed part.")
+        boolean skipSynthetic;
+
+        @Override
+        BenchReport measure(PrintStream progress) throws Exception {
+            ProbeSettings s = D.settings();
+            if (epochs != null) {
+                s = s.withEpochs(epochs);
+            }
+            if (lr != null) {
+                s = s.withLr(lr);
+            }
+            if (batch != null) {
+                s = s.withBatchSize(batch);
+            }
+            if (seed != null) {
+                s = s.withSeed(seed);
+            }
+            return ProbeBenchmark.run(new ProbeBenchmark.Options(data, trainFrom, trainCount, threads, s, !skipReal,
+                    !skipSynthetic), progress);
+        }
+    }
+
+    @Command(name = "pipeline", mixinStandardHelpOptions = true, description = {
+            "End-to-end pretraining img-steps/s on real Fashion-MNIST (stream, decode, augment, buffer, train,"
+                    + " checkpoints) vs the pure step rate of the same model measured right before."},
+            footer = {"", ExitCodes.HELP})
+    static class Pipeline extends Bench {
+        private static final PipelineBenchmark.Options D = PipelineBenchmark.Options.defaults();
+
+        @Option(names = "--stream", description = "Images in the stream (default ${DEFAULT-VALUE}).")
+        int stream = D.stream();
+
+        @Option(names = "--workdir", description = "Where the stream and run files go (default: a temporary dir).")
+        Path workdir;
+
+        @Parameters(paramLabel = "key=value", arity = "0..*", description = "Configuration overrides.")
+        List<String> overrides = new ArrayList<>();
+
+        @Override
+        BenchReport measure(PrintStream progress) throws Exception {
+            return PipelineBenchmark.run(new PipelineBenchmark.Options(stream, workdir, overrides), progress);
+        }
     }
 }
