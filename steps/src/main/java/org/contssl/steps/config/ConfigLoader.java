@@ -89,7 +89,7 @@ public final class ConfigLoader {
                 }
                 return (ObjectNode) YAML.readTree(file.toFile());
             }
-            try (InputStream in = ConfigLoader.class.getResourceAsStream("/presets/" + preset + ".yaml")) {
+            try (InputStream in = ConfigLoader.class.getResourceAsStream("/" + Presets.DIR + "/" + preset + ".yaml")) {
                 if (in == null) {
                     throw new ConfigException("unknown preset '" + preset + "': use one of " + presetNames()
                             + " or a path to a .yaml file");
@@ -101,9 +101,9 @@ public final class ConfigLoader {
         }
     }
 
-    /** Names of the presets shipped in the jar. */
+    /** Names of the presets shipped in the jar (discovered, see {@link Presets}). */
     public static List<String> presetNames() {
-        return List.of("demo");
+        return Presets.names();
     }
 
     static void apply(ObjectNode tree, String override) {
