@@ -23,9 +23,33 @@ JVM_FLAGS=(
 # heaps that cannot keep blocks above 64 MiB (ResNet steps otherwise page-fault ~1 GB each; docs/performance.md).
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 
-mvn_cmd() {
-  # offline first (fast, no network); fall back to online when a dependency is not cached yet
-  mvn -B -q -o "$@" 2>/dev/null || mvn -B -q "$@"
+build_log="$here/target/build.log"
+
+# Maven with its whole output appended to the build log; on the terminal only one line the first time the output
+# enters a phase. lastpipe keeps the loop in this shell, so a phase announced by the offline attempt is not
+# announced again by the online one.
+shopt -s lastpipe
+announced="|"
+mvn_logged() {
+  local line status
+  set +e
+  mvn -B -f "$here/pom.xml" "$@" 2>&1 | while IFS= read -r line; do
+    printf '%s\n' "$line" >>"$build_log"
+    case "$line" in
+      *"Downloading from "*) announce "resolving dependencies (the first build downloads them into ~/.m2)..." ;;
+      *"--- maven-compiler-plugin:"*) announce "compiling..." ;;
+      *"--- maven-shade-plugin:"*) announce "packaging the jar..." ;;
+    esac
+  done
+  status=$?
+  set -e
+  return "$status"
+}
+
+announce() {
+  [[ "$announced" == *"|$1|"* ]] && return 0
+  announced+="$1|"
+  echo "$1" >&2
 }
 
 needs_build() {
@@ -33,9 +57,24 @@ needs_build() {
   [[ -n "$(find "$here" -path "$here/work" -prune -o \( -path '*/src/main/*' -o -name pom.xml \) -newer "$jar" -type f -print -quit 2>/dev/null)" ]]
 }
 
+# Offline first (fast, no network); a machine that has not cached every dependency yet gets the online build, and
+# the offline attempt's complaint stays in the log. To simulate a fresh machine:
+#   MAVEN_OPTS=-Dmaven.repo.local=/tmp/empty-m2 ./run.sh build
 build() {
-  echo "building contssl (mvn package, tests skipped)..." >&2
-  (cd "$here" && mvn_cmd -DskipTests package) >&2
+  mkdir -p "$(dirname "$build_log")"
+  : >"$build_log"
+  if mvn_logged -o -DskipTests package; then
+    return 0
+  fi
+  if grep -q "in offline mode" "$build_log"; then
+    echo "--- offline attempt failed (dependencies not cached); building online ---" >>"$build_log"
+    if mvn_logged -DskipTests package; then
+      return 0
+    fi
+  fi
+  echo "build failed; the last lines of $build_log:" >&2
+  tail -n 40 "$build_log" >&2
+  exit 1
 }
 
 case "${1:-}" in

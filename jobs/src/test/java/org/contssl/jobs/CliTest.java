@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.contssl.jobs.cli.ExitCodes;
 import org.contssl.jobs.cli.Main;
+import org.contssl.steps.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,5 +138,17 @@ class CliTest {
         Run r = cli("--help");
         assertThat(r.code()).isEqualTo(ExitCodes.OK);
         assertThat(r.out()).contains("already complete").contains("workdir locked");
+    }
+
+    @Test
+    void runAndDemoHelpListTheShippedPresets() {
+        for (String command : new String[] {"run", "demo"}) {
+            Run r = cli(command, "--help");
+            assertThat(r.code()).isEqualTo(ExitCodes.OK);
+            // help text wraps wherever it likes: compare without whitespace
+            assertThat(ConfigLoader.presetNames()).contains("demo");
+            assertThat(r.out().replaceAll("\\s", "")).as(command)
+                    .contains("Preset:oneof" + String.join(",", ConfigLoader.presetNames()) + ",ora.yamlfile");
+        }
     }
 }

@@ -9,11 +9,22 @@ final class Console {
     }
 
     static int report(Outcome outcome) {
-        if (outcome.exitCode() == ExitCodes.OK) {
+        int code = exitCode(outcome.kind());
+        if (code == ExitCodes.OK) {
             System.out.println(outcome.message());
         } else {
-            System.err.println((outcome.exitCode() == ExitCodes.ALREADY_COMPLETE ? "" : "error: ") + outcome.message());
+            System.err.println((code == ExitCodes.ALREADY_COMPLETE ? "" : "error: ") + outcome.message());
         }
-        return outcome.exitCode();
+        return code;
+    }
+
+    static int exitCode(Outcome.Kind kind) {
+        return switch (kind) {
+            case COMPLETED -> ExitCodes.OK;
+            case REFUSED -> ExitCodes.USAGE;
+            case FAILED -> ExitCodes.JOB_FAILED;
+            case ALREADY_COMPLETE -> ExitCodes.ALREADY_COMPLETE;
+            case LOCKED -> ExitCodes.LOCKED;
+        };
     }
 }

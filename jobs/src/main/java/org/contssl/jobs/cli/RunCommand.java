@@ -3,12 +3,12 @@ package org.contssl.jobs.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.contssl.jobs.launch.Outcome;
 import org.contssl.jobs.launch.PipelineLauncher;
 import org.contssl.steps.config.ConfigLoader;
 import org.contssl.steps.config.ResolvedConfig;
 import org.contssl.steps.workdir.Workdir;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,15 +22,15 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--workdir", required = true, description = "Experiment directory (created if missing).")
     String workdir;
 
-    @Option(names = "--preset", description = "Preset name (${COMPLETION-CANDIDATES}) or a .yaml file; default: demo.")
-    String preset;
+    @Mixin
+    PresetOption preset = new PresetOption();
 
     @Parameters(paramLabel = "key=value", arity = "0..*", description = "Config overrides.")
     List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() {
-        ResolvedConfig config = ConfigLoader.load(preset, overrides);
+        ResolvedConfig config = ConfigLoader.load(preset.value(), overrides);
         Workdir dir = Workdir.of(workdir);
         Logs.attach(dir);
         return Console.report(PipelineLauncher.run(dir, config));

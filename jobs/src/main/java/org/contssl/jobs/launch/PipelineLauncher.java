@@ -2,7 +2,6 @@ package org.contssl.jobs.launch;
 
 import java.nio.file.Files;
 import java.util.Optional;
-import org.contssl.jobs.cli.ExitCodes;
 import org.contssl.jobs.config.JobsContext;
 import org.contssl.jobs.pipeline.PipelineJobConfiguration;
 import org.contssl.jobs.status.StatusSnapshots;
@@ -52,7 +51,7 @@ public final class PipelineLauncher {
             if (Files.exists(workdir.resolvedConfig())) {
                 ResolvedConfig previous = ConfigLoader.read(workdir.resolvedConfig());
                 if (!previous.hash().equals(config.hash())) {
-                    return new Outcome(ExitCodes.USAGE, "workdir " + workdir.root() + " holds another experiment"
+                    return new Outcome(Outcome.Kind.REFUSED, "workdir " + workdir.root() + " holds another experiment"
                             + " (config " + previous.hash() + ", this one is " + config.hash()
                             + "): use a new --workdir, or `restart --workdir " + workdir.root() + "` to resume it");
                 }
@@ -66,7 +65,7 @@ public final class PipelineLauncher {
                     if (last.getStatus() == BatchStatus.COMPLETED) {
                         return alreadyComplete(workdir, last);
                     }
-                    return new Outcome(ExitCodes.USAGE, "this experiment already ran in " + workdir.root()
+                    return new Outcome(Outcome.Kind.REFUSED, "this experiment already ran in " + workdir.root()
                             + " and did not finish (" + last.getStatus() + "): resume it with `./run.sh restart"
                             + " --workdir " + workdir.root() + "`");
                 }
@@ -77,7 +76,7 @@ public final class PipelineLauncher {
 
     public static Outcome restart(Workdir workdir) {
         if (!Files.exists(workdir.resolvedConfig())) {
-            return new Outcome(ExitCodes.USAGE, "nothing to restart in " + workdir.root()
+            return new Outcome(Outcome.Kind.REFUSED, "nothing to restart in " + workdir.root()
                     + ": no experiment was started there (use `./run.sh run --workdir " + workdir.root() + "`)");
         }
         Optional<WorkdirLock> lock = WorkdirLock.tryAcquire(workdir.lockFile());
@@ -91,7 +90,7 @@ public final class PipelineLauncher {
                 JobParameters params = parameters(workdir, config);
                 JobExecution last = repository.getLastJobExecution(PipelineJobConfiguration.PIPELINE, params);
                 if (last == null) {
-                    return new Outcome(ExitCodes.USAGE, "nothing to restart in " + workdir.root()
+                    return new Outcome(Outcome.Kind.REFUSED, "nothing to restart in " + workdir.root()
                             + ": the pipeline never started (use `./run.sh run --workdir " + workdir.root() + "`)");
                 }
                 if (last.getStatus() == BatchStatus.COMPLETED) {
@@ -133,7 +132,7 @@ public final class PipelineLauncher {
 
     private static Outcome outcome(Workdir workdir, JobExecution execution) {
         if (execution.getStatus() == BatchStatus.COMPLETED) {
-            return new Outcome(ExitCodes.OK, "pipeline COMPLETED; report: " + reportPath(workdir, execution));
+            return new Outcome(Outcome.Kind.COMPLETED, "pipeline COMPLETED; report: " + reportPath(workdir, execution));
         }
         String reason = null;
         for (StepExecution step : execution.getStepExecutions()) {
@@ -141,7 +140,7 @@ public final class PipelineLauncher {
                 reason = step.getExecutionContext().getString(FailureReasonListener.KEY);
             }
         }
-        return new Outcome(ExitCodes.JOB_FAILED, "pipeline " + execution.getStatus() + ": "
+        return new Outcome(Outcome.Kind.FAILED, "pipeline " + execution.getStatus() + ": "
                 + (reason == null ? execution.getExitStatus().getExitDescription().lines().findFirst().orElse("")
                 : reason) + " (details: ./run.sh status --workdir " + workdir.root() + "; resume: ./run.sh restart"
                 + " --workdir " + workdir.root() + ")");
@@ -153,12 +152,12 @@ public final class PipelineLauncher {
     }
 
     private static Outcome alreadyComplete(Workdir workdir, JobExecution last) {
-        return new Outcome(ExitCodes.ALREADY_COMPLETE, "this experiment already COMPLETED in " + workdir.root()
+        return new Outcome(Outcome.Kind.ALREADY_COMPLETE, "this experiment already COMPLETED in " + workdir.root()
                 + "; report: " + reportPath(workdir, last) + " (use a new --workdir to run again)");
     }
 
     private static Outcome locked(Workdir workdir) {
-        return new Outcome(ExitCodes.LOCKED, "workdir " + workdir.root() + " is in use by process "
+        return new Outcome(Outcome.Kind.LOCKED, "workdir " + workdir.root() + " is in use by process "
                 + WorkdirLock.holder(workdir.lockFile()) + " (a run is still going): wait for it, follow it with"
                 + " `./run.sh status --workdir " + workdir.root() + "`, or use another --workdir");
     }

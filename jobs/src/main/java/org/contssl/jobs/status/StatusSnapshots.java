@@ -3,12 +3,11 @@ package org.contssl.jobs.status;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.contssl.core.AtomicFiles;
 import org.contssl.steps.workdir.Workdir;
 import org.springframework.batch.core.repository.JobRepository;
 
@@ -57,15 +56,13 @@ public final class StatusSnapshots implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the snapshot atomically (each writer has a temp name of its own, so two writers never move each
+     * other's file away). Not fsynced: the snapshot is rewritten every few seconds, a restart never reads it, and a
+     * sync every five seconds would compete with the checkpoints' own syncs for the disk.
+     */
     public static void write(ExecutionHistory history, Path file) throws IOException {
-        // a temporary name of its own per writer, so two writers can never move each other's file away
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
-        try {
-            JSON.writeValue(tmp.toFile(), history);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeUnsynced(file, JSON.writeValueAsBytes(history));
     }
 
     public static ExecutionHistory readSnapshot(Path file) throws IOException {

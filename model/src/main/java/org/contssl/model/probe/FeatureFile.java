@@ -1,23 +1,22 @@
 package org.contssl.model.probe;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
+import org.contssl.core.AtomicFiles;
 
 /**
  * On-disk cache of one (checkpoint, dataset) feature matrix, so features are extracted once and every probe (linear,
  * kNN, a restarted partition) reads them back in milliseconds.
  *
  * <p>Format (little-endian): magic "CSSLFEAT", int version 1, int rows, int dim, int numClasses, rows*dim float32
- * features (row-major), rows int32 labels, then a CRC32C (as int) of everything before it. Written to a temporary
- * file, forced to disk and renamed, so a crash leaves no half-written cache; {@link #read} rejects a file whose
- * checksum or size does not match, and the caller re-extracts.
+ * features (row-major), rows int32 labels, then a CRC32C (as int) of everything before it. Written through
+ * {@link AtomicFiles} (synced temp file, rename), so a crash leaves no half-written cache; {@link #read} rejects a
+ * file whose checksum or size does not match, and the caller re-extracts.
  */
 public final class FeatureFile {
     private static final byte[] MAGIC = {'C', 'S', 'S', 'L', 'F', 'E', 'A', 'T'};
@@ -40,15 +39,11 @@ public final class FeatureFile {
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, (int) payload);
         b.putInt((int) crc.getValue());
-        b.flip();
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            while (b.hasRemaining()) ch.write(b);
-            ch.force(true);
+        try {
+            AtomicFiles.write(file, b.array()); // the buffer is exactly the file: header, payload, checksum
+        } catch (UncheckedIOException e) {
+            throw new IOException(e.getMessage(), e.getCause());
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     public static FeatureMatrix read(Path file) throws IOException {

@@ -24,6 +24,9 @@ class FeatureFileTest {
         assertThat(back.values()).containsExactly(m.values());
         assertThat(back.labels()).containsExactly(m.labels());
         assertThat(f.resolveSibling(f.getFileName() + ".tmp")).doesNotExist();
+        try (var listing = Files.list(f.getParent())) {
+            assertThat(listing.map(p -> p.getFileName().toString())).containsExactly(f.getFileName().toString());
+        }
 
         byte[] bytes = Files.readAllBytes(f);
         bytes[100] ^= 0x5a;

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.DoubleSummaryStatistics;
 import java.util.HashSet;
@@ -13,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.contssl.core.AtomicFiles;
 import org.contssl.reports.forgetting.Forgetting;
 import org.contssl.reports.forgetting.ForgettingEntry;
 import org.contssl.reports.render.Doc;
@@ -179,10 +179,9 @@ public final class CompareReport {
         }
     }
 
-    private static Path atomic(Path target, String text) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        return Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    private static Path atomic(Path target, String text) {
+        AtomicFiles.write(target, text.getBytes(StandardCharsets.UTF_8));
+        return target;
     }
 
     private List<String> datasets() {

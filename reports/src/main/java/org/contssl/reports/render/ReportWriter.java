@@ -5,11 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.contssl.core.AtomicFiles;
 import org.contssl.reports.charts.ChartImage;
 import org.contssl.reports.charts.ChartRenderer;
 import org.contssl.reports.results.ResultsJson;
@@ -21,8 +21,8 @@ import org.contssl.reports.series.MetricsRow;
 
 /**
  * Writes one run's report into {@code <workdir>/reports/}: report.html (self-contained), report.md, results.json,
- * results.csv, forgetting.csv (domains streams) and the PNG charts. Every file is written to a temporary name and
- * renamed, so a crash leaves either the old or the new file. Missing time series do not fail the report; the report
+ * results.csv, forgetting.csv (domains streams) and the PNG charts. Every file is written through {@link AtomicFiles}
+ * (synced temp file, rename), so a crash leaves either the old or the new file. Missing time series do not fail the report; the report
  * says what is missing instead.
  */
 public final class ReportWriter {
@@ -106,10 +106,9 @@ public final class ReportWriter {
         if (c != null) m.put(c.fileName(), c);
     }
 
-    static Path atomic(Path target, byte[] bytes) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    /** Synced and renamed into place: the report step is recorded complete only after its files are durable. */
+    static Path atomic(Path target, byte[] bytes) {
+        AtomicFiles.write(target, bytes);
         return target;
     }
 }

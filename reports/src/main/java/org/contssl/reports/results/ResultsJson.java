@@ -7,13 +7,14 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.contssl.core.AtomicFiles;
 
 /**
- * results.json: snake_case keys (the reference's users read it from Python), pretty-printed, written atomically
- * (temp file + rename) so a crash never leaves half a file for {@code report --compare}.
+ * results.json: snake_case keys (the reference's users read it from Python), pretty-printed, written through
+ * {@link AtomicFiles} (synced temp file, rename) so a crash never leaves half a file for {@code report --compare}.
  */
 public final class ResultsJson {
     public static final String FILE_NAME = "results.json";
@@ -48,12 +49,9 @@ public final class ResultsJson {
 
     public static void write(RunResults r, Path file) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, toJson(r));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("results.json: cannot write " + file + ": " + e.getMessage(), e);
+            AtomicFiles.write(file, toJson(r).getBytes(StandardCharsets.UTF_8));
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("results.json: " + e.getMessage(), e.getCause());
         }
     }
 

@@ -14,7 +14,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.contssl.core.AtomicFiles;
 
 /**
  * Binds a preset (YAML on the classpath under {@code presets/} or a file) plus Hydra-style
@@ -67,15 +67,9 @@ public final class ConfigLoader {
         }
     }
 
+    /** Saves the resolved config durably: a restart compares its hash against this file. */
     public static void write(ResolvedConfig config, Path file) {
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, YAML.writeValueAsString(config.tree()), StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        AtomicFiles.write(file, toYaml(config).getBytes(StandardCharsets.UTF_8));
     }
 
     public static String toYaml(ResolvedConfig config) {
@@ -95,7 +89,7 @@ public final class ConfigLoader {
                 }
                 return (ObjectNode) YAML.readTree(file.toFile());
             }
-            try (InputStream in = ConfigLoader.class.getResourceAsStream("/presets/" + preset + ".yaml")) {
+            try (InputStream in = ConfigLoader.class.getResourceAsStream("/" + Presets.DIR + "/" + preset + ".yaml")) {
                 if (in == null) {
                     throw new ConfigException("unknown preset '" + preset + "': use one of " + presetNames()
                             + " or a path to a .yaml file");
@@ -107,9 +101,9 @@ public final class ConfigLoader {
         }
     }
 
-    /** Names of the presets shipped in the jar. */
+    /** Names of the presets shipped in the jar (discovered, see {@link Presets}). */
     public static List<String> presetNames() {
-        return List.of("demo");
+        return Presets.names();
     }
 
     static void apply(ObjectNode tree, String override) {

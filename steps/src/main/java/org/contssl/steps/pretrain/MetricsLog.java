@@ -5,9 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.contssl.core.AtomicFiles;
 import org.contssl.reports.series.BufferComposition;
 import org.contssl.reports.series.MetricsCsv;
 import org.contssl.reports.series.MetricsRow;
@@ -15,7 +15,8 @@ import org.contssl.reports.series.MetricsRow;
 /**
  * {@code metrics.csv} of a run (one row per logged step) and the buffer-composition series. On a resume the
  * rows written after the restored checkpoint are cut first, so the files always describe the run that
- * produced the final model and never count a step twice.
+ * produced the final model and never count a step twice. The cut is an atomic rewrite; appended rows are forced to
+ * disk ({@link #sync}) whenever a checkpoint is written and when the log is closed.
  */
 final class MetricsLog implements AutoCloseable {
 
@@ -70,11 +71,40 @@ final class MetricsLog implements AutoCloseable {
                     kept.add(line);
                 }
             }
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, kept, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            StringBuilder text = new StringBuilder();
+            for (String line : kept) {
+                text.append(line).append(System.lineSeparator());
+            }
+            AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot cut " + file + " back to step " + step + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Forces the rows appended so far to disk. Called before a checkpoint is written: a restart from that checkpoint
+     * keeps the rows up to its step and appends after them, so those rows must survive a crash as surely as the
+     * checkpoint does. (Rows are flushed to the OS on every write; only a power loss could drop them otherwise.)
+     */
+    void sync() {
+        syncIfPresent(metrics);
+        syncIfPresent(composition);
+        // the files' directory entries too: the first sync after a fresh start publishes newly created files
+        Path dir = metrics.toAbsolutePath().getParent();
+        AtomicFiles.syncDirectory(dir);
+        if (!composition.toAbsolutePath().getParent().equals(dir)) {
+            AtomicFiles.syncDirectory(composition.toAbsolutePath().getParent());
+        }
+    }
+
+    private static void syncIfPresent(Path file) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            AtomicFiles.syncFile(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot sync " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -87,6 +117,8 @@ final class MetricsLog implements AutoCloseable {
             if (compositionAppender != null) {
                 compositionAppender.close();
             }
+            // the step ends here (completed or failed): what it logged is on disk before its status is recorded
+            sync();
         } catch (RuntimeException e) {
             // closing is best effort: every row was flushed when written
         }

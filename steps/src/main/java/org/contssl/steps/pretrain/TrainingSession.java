@@ -239,6 +239,7 @@ public final class TrainingSession implements AutoCloseable {
         state = new SessionState(state.position(), state.steps(), state.trainChunks(), state.inserted(),
                 state.domainsClosed(), ctx.trainer().parametersSha256());
         long t0 = System.nanoTime();
+        metrics.sync(); // the rows up to this step must be as durable as the checkpoint a restart resumes from
         checkpoints.save(name, state, (double) state.steps() / ctx.plan().totalSteps(), ctx.trainer(), ctx.buffer());
         lastCheckpoint = name;
         ctx.onCheckpoint(name, state, (System.nanoTime() - t0) / 1e9);

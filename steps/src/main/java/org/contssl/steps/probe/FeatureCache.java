@@ -1,19 +1,19 @@
 package org.contssl.steps.probe;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import org.contssl.core.AtomicFiles;
 import org.contssl.model.probe.FeatureMatrix;
 
 /**
  * Frozen features of one (encoder, dataset) pair, extracted once and kept on disk: a rerun of a probe (other
- * probe settings, a restart after a crash) never pays the extraction twice. Written to a temp file, then renamed.
+ * probe settings, a restart after a crash) never pays the extraction twice. Written through {@link AtomicFiles}, so
+ * a crash leaves the old cache, the new one or none, never a partial one.
  */
 final class FeatureCache {
 
@@ -22,15 +22,16 @@ final class FeatureCache {
     private FeatureCache() {
     }
 
-    static void write(Path file, FeatureMatrix train, FeatureMatrix test) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+    /** Throws UncheckedIOException when the file cannot be written. */
+    static void write(Path file, FeatureMatrix train, FeatureMatrix test) {
+        AtomicFiles.write(file, sink -> {
+            // AtomicFiles buffers and flushes the stream itself; DataOutputStream only adds the big-endian encoding
+            DataOutputStream out = new DataOutputStream(sink);
             out.writeInt(MAGIC);
             writeMatrix(out, train);
             writeMatrix(out, test);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            out.flush();
+        });
     }
 
     /** Both splits, or empty when the file is absent or unreadable (then the features are extracted again). */

@@ -7,11 +7,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import org.contssl.core.AtomicFiles;
 import org.contssl.lists.MemmapList;
 import org.contssl.model.SimSiamSpec;
 import org.contssl.model.data.AugmentPool;
@@ -220,12 +220,10 @@ public final class ProbeRunner {
         return rows;
     }
 
+    /** Synced and renamed into place: a restarted probe partition trusts a result file it finds. */
     private static void write(Path out, ProbeResult result) {
         try {
-            Files.createDirectories(out.getParent());
-            Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), result);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(out, JSON.writeValueAsBytes(result));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out, e);
         }
