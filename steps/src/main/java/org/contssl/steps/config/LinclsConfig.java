@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * The {@code lincls} node: the probe protocol ({@code mode}, {@code eval_crop_fraction}) and any number of probe
  * sets by name, as the reference's {@code lincls.imnet}, {@code lincls.inat}, {@code lincls.imnet21k}
- * (docs/reference-system.md, "Linear probe"). The node mixes two scalar keys with named sets, so it binds through
+ * (docs/reference-system.md §9.1). The node mixes two scalar keys with named sets, so it binds through
  * {@link #fromTree}; a set given with only some of its keys (in a preset file, or created by an override) takes
  * the others from {@link #setTemplate()}.
  *

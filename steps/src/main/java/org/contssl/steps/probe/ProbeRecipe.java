@@ -15,7 +15,7 @@ import org.contssl.steps.config.RunConfig;
  * epochs (81.1 %, trained encoder 83.8 %, raw pixels 82.7 %), a third of the cost. So auto epochs are at least
  * {@link #MIN_EPOCHS} epochs and {@link #MIN_STEPS} SGD steps, which also keeps small (per-domain) sets trained.
  *
- * <p>{@code reference} (docs/reference-system.md, "Linear probe"): the reference's per-set recipe — imnet 1024 / 3.0
+ * <p>{@code reference} (docs/reference-system.md §9.1): the reference's per-set recipe — imnet 1024 / 3.0
  * / 10 epochs, inat 1024 / 12.0 / 20, imnet21k 1024 / 3.0 / 30; another name takes its role's recipe (imnet's for
  * in-distribution, inat's for out-of-distribution) — on views re-augmented every epoch, scored on
  * Resize(insize·256/224) + CenterCrop(insize).

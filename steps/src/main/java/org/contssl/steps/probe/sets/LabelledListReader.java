@@ -13,7 +13,7 @@ import java.util.Map;
 import org.contssl.lists.imports.ImageFiles;
 
 /**
- * Reads one labelled probe list in either of the reference's formats (docs/reference-system.md, "List formats",
+ * Reads one labelled probe list in either of the reference's formats (docs/reference-system.md §3.1,
  * labelled lists): a text file of {@code <path> <label>} lines, or a class-folder tree whose {@code <class>/<image>}
  * entries are the images, class ids = class folder names sorted. Streaming: a text list is read line by line and a
  * tree one class folder at a time, so a 1.28M-image list is checked without holding it.
