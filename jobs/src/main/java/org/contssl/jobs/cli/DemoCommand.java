@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.contssl.jobs.launch.PipelineLauncher;
 import org.contssl.steps.config.ConfigLoader;
 import org.contssl.steps.config.ResolvedConfig;
+import org.contssl.steps.probe.sets.UserProbeSets;
 import org.contssl.steps.workdir.Workdir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,6 +33,8 @@ public class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ResolvedConfig config = ConfigLoader.load(preset.value(), overrides);
+        // the user's probe lists are read in full now: a bad label or path found later would cost the whole run
+        UserProbeSets.validate(config.config());
         int data = DemoData.ensureAvailable();
         if (data != ExitCodes.OK) {
             return data;

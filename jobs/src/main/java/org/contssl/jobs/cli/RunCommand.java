@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.contssl.jobs.launch.PipelineLauncher;
 import org.contssl.steps.config.ConfigLoader;
 import org.contssl.steps.config.ResolvedConfig;
+import org.contssl.steps.probe.sets.UserProbeSets;
 import org.contssl.steps.workdir.Workdir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,6 +32,8 @@ public class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ResolvedConfig config = ConfigLoader.load(preset.value(), overrides);
+        // the user's probe lists are read in full now: a bad label or path found later would cost the whole run
+        UserProbeSets.validate(config.config());
         Workdir dir = Workdir.of(workdir);
         Logs.attach(dir);
         return Console.report(PipelineLauncher.run(dir, config));

@@ -40,6 +40,25 @@ public final class LinearProbe {
     /** Trains the head on raw (not yet normalised) features. */
     public LinearClassifier train(FeatureMatrix rawTrain) {
         FeatureMatrix train = rawTrain.l2Normalized();
+        return fit(epoch -> train);
+    }
+
+    /**
+     * The raw (not yet normalised) training features of each epoch, for probes whose training views are
+     * re-augmented every epoch as the reference's; every epoch must give the same rows (images) and labels.
+     */
+    @FunctionalInterface
+    public interface EpochFeatures {
+        FeatureMatrix rawTrain(int epoch);
+    }
+
+    /** Trains the head with fresh features every epoch (see {@link EpochFeatures}). */
+    public LinearClassifier train(EpochFeatures perEpoch) {
+        return fit(epoch -> perEpoch.rawTrain(epoch).l2Normalized());
+    }
+
+    private LinearClassifier fit(java.util.function.IntFunction<FeatureMatrix> normalizedOfEpoch) {
+        FeatureMatrix train = normalizedOfEpoch.apply(0);
         int n = train.rows();
         int d = train.dim();
         int nc = train.numClasses();
@@ -61,6 +80,17 @@ public final class LinearProbe {
         boolean first = true;
         epochLosses.clear();
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+            if (epoch > 0) {
+                FeatureMatrix next = normalizedOfEpoch.apply(epoch);
+                if (next != train) {
+                    if (next.rows() != n || next.dim() != d || next.numClasses() != nc) {
+                        throw new IllegalArgumentException("epoch " + epoch + " features are " + next.rows() + " x "
+                                + next.dim() + ", epoch 0's " + n + " x " + d + ": every epoch must cover the same images");
+                    }
+                    train = next;
+                    x = train.values();
+                }
+            }
             shuffle(order, settings.seed(), epoch);
             double lr = settings.lrForEpoch(epoch);
             double lossSum = 0;

@@ -262,6 +262,8 @@ public final class ReportBuilder {
         Optional<ProbeProtocol> any = r.probeProtocols().values().stream().findFirst();
         b.add("Features: " + any.map(ProbeProtocol::features).filter(x -> x != null && !x.isBlank())
                 .orElse("global-average-pooled backbone output (before the projector), backbone frozen in eval mode, L2-normalised") + ".");
+        r.probeProtocols().values().stream().map(ProbeProtocol::mode).filter(x -> x != null && !x.isBlank()).findFirst()
+                .ifPresent(mode -> b.add("Probe mode (lincls.mode): " + mode + "."));
         b.add("Linear probe (reference §9.1, schedule scaled down for small probe sets): a linear layer on the L2-normalised features, "
                 + "weight ~ N(0, 0.01²), bias 0, cross-entropy, SGD momentum wrapped in LARC (no clipping, eps 1e-8), "
                 + "LR lr·½(1+cos(π·e/E)) constant within epoch e, seeded shuffles; settings per dataset in the table below.");

@@ -19,8 +19,23 @@ package org.contssl.reports.results;
  * @param knnVoting     the kNN voting rule in words
  * @param features      which features are probed, in words (e.g. "global-average-pooled backbone output, L2-normalised, eval-mode BN")
  * @param seed          probe seed
+ * @param mode          the probe protocol in words ({@code cached: ...} or {@code reference: ...}); null in results
+ *                      written before probe modes existed
  */
 public record ProbeProtocol(String dataset, DatasetRole role, String trainSet, String testSet, int trainSize, int testSize,
                             int epochs, double lr, int batchSize, double momentum, double larcTrust, double weightDecay,
-                            int knnK, String knnVoting, String features, long seed) {
+                            int knnK, String knnVoting, String features, long seed, String mode) {
+
+    /** A protocol without a mode description. */
+    public ProbeProtocol(String dataset, DatasetRole role, String trainSet, String testSet, int trainSize, int testSize,
+                         int epochs, double lr, int batchSize, double momentum, double larcTrust, double weightDecay,
+                         int knnK, String knnVoting, String features, long seed) {
+        this(dataset, role, trainSet, testSet, trainSize, testSize, epochs, lr, batchSize, momentum, larcTrust,
+                weightDecay, knnK, knnVoting, features, seed, null);
+    }
+
+    public ProbeProtocol withMode(String m) {
+        return new ProbeProtocol(dataset, role, trainSet, testSet, trainSize, testSize, epochs, lr, batchSize, momentum,
+                larcTrust, weightDecay, knnK, knnVoting, features, seed, m);
+    }
 }

@@ -117,6 +117,10 @@ public final class ConfigLoader {
         ObjectNode parent = tree;
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = parent.get(parts[i]);
+            if (child == null && i == 1 && "lincls".equals(parts[0]) && LinclsConfig.isSetName(parts[1])) {
+                // a new probe set, as the reference's lincls.imnet21k: it starts from the set defaults
+                child = parent.set(parts[1], LinclsConfig.setTemplate()).get(parts[1]);
+            }
             if (!(child instanceof ObjectNode object)) {
                 throw unknownKey(key, parent, String.join(".", List.of(parts).subList(0, i)));
             }
@@ -124,6 +128,14 @@ public final class ConfigLoader {
         }
         String leaf = parts[parts.length - 1];
         JsonNode old = parent.get(leaf);
+        if (old == null && parts.length == 2 && "lincls".equals(parts[0])) {
+            // a preset file may leave out the protocol keys: they have defaults (LinclsConfig.fromTree)
+            if (leaf.equals(LinclsConfig.MODE)) {
+                old = JsonNodeFactory.instance.textNode(LinclsConfig.CACHED);
+            } else if (leaf.equals(LinclsConfig.EVAL_CROP_FRACTION)) {
+                old = JsonNodeFactory.instance.numberNode(0.0);
+            }
+        }
         if (old == null) {
             throw unknownKey(key, parent, String.join(".", List.of(parts).subList(0, parts.length - 1)));
         }
@@ -186,6 +198,11 @@ public final class ConfigLoader {
         try {
             config = MAPPER.treeToValue(tree, RunConfig.class);
         } catch (JsonMappingException e) {
+            for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+                if (t instanceof ConfigException c) {
+                    throw c; // a lincls problem phrased by LinclsConfig
+                }
+            }
             String path = e.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."));

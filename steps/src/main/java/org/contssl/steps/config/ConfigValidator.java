@@ -12,6 +12,8 @@ final class ConfigValidator {
     private static final Set<String> BUFFERS = Set.of("none", "fifo", "simple", "minred", "reservoir");
     private static final Set<String> SCHEDULES = Set.of("cos", "constant");
     private static final Set<String> ORDERS = Set.of("0123", "0312", "3120");
+    private static final Set<String> MODES = Set.of(LinclsConfig.CACHED, LinclsConfig.REFERENCE);
+    private static final Set<String> ROLES = Set.of("in-distribution", "out-of-distribution");
 
     private ConfigValidator() {
     }
@@ -100,22 +102,50 @@ final class ConfigValidator {
             }
         }
         atLeast("eval.knn_k", c.eval().knnK(), 1);
-        for (String role : List.of("imnet", "inat")) {
-            if (!c.lincls().containsKey(role)) {
-                throw new ConfigException("lincls." + role + " is missing: the probes need settings for both roles");
-            }
-        }
-        for (var e : c.lincls().entrySet()) {
-            String k = "lincls." + e.getKey() + ".optim";
-            atLeast(k + ".epochs", e.getValue().optim().epochs(), 0);
-            positive(k + ".lr", e.getValue().optim().lr());
-            atLeast(k + ".batch_size", e.getValue().optim().batchSize(), 1);
-        }
+        lincls(c.lincls());
 
         RunConfig.Environment env = c.environment();
         atLeast("environment.threads", env.threads(), 1);
         atLeast("environment.workers", env.workers(), 1);
         atLeast("environment.loader_threads", env.loaderThreads(), 1);
+    }
+
+    private static void lincls(LinclsConfig l) {
+        oneOf("lincls.mode", l.mode(), MODES);
+        double crop = l.evalCropFraction();
+        if (crop != 0 && !(crop > 0 && crop <= 1)) {
+            fail("lincls.eval_crop_fraction", trim(crop), "0 (the mode's default) or a fraction in (0, 1]");
+        }
+        for (String name : List.of(LinclsConfig.IMNET, LinclsConfig.INAT)) {
+            if (!l.sets().containsKey(name)) {
+                throw new ConfigException("lincls." + name + " is missing: the built-in probes need settings for both"
+                        + " roles");
+            }
+        }
+        for (var e : l.sets().entrySet()) {
+            String k = "lincls." + e.getKey();
+            LinclsConfig.ProbeSetConfig set = e.getValue();
+            oneOf(k + ".role", set.role(), ROLES);
+            atLeast(k + ".num_classes", set.numClasses(), 0);
+            if (set.numClasses() == 1) {
+                fail(k + ".num_classes", "1", "0 (from the labels) or at least 2");
+            }
+            if (set.userLists() && (set.trainFilelist().isBlank() || set.valFilelist().isBlank())) {
+                String missing = set.trainFilelist().isBlank() ? "train_filelist" : "val_filelist";
+                throw new ConfigException(k + "." + missing + " is empty: a probe set needs both train_filelist and"
+                        + " val_filelist (a <path> <label> text list or a class-folder tree each)");
+            }
+            if (!set.userLists() && !LinclsConfig.IMNET.equals(e.getKey()) && !LinclsConfig.INAT.equals(e.getKey())) {
+                throw new ConfigException(k + " has no lists: set " + k + ".train_filelist and " + k
+                        + ".val_filelist (only imnet and inat stand for the built-in probes)");
+            }
+            if (!set.userLists() && !set.baseDir().isBlank()) {
+                throw new ConfigException(k + ".base_dir is set but " + k + " has no lists");
+            }
+            atLeast(k + ".optim.epochs", set.optim().epochs(), 0);
+            atLeast(k + ".optim.lr", set.optim().lr(), 0);
+            atLeast(k + ".optim.batch_size", set.optim().batchSize(), 0);
+        }
     }
 
     private static void oneOf(String key, String value, Set<String> allowed) {

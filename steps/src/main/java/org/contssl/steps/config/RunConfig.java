@@ -1,7 +1,6 @@
 package org.contssl.steps.config;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * The typed configuration tree of one experiment, bound from a preset plus key=value overrides.
@@ -14,7 +13,7 @@ public record RunConfig(
         Augment augment,
         Logging logging,
         Eval eval,
-        Map<String, Lincls> lincls,
+        LinclsConfig lincls,
         Environment environment) {
 
     public record Data(
@@ -84,12 +83,6 @@ public record RunConfig(
     }
 
     public record Eval(List<Double> progress, int knnK) {
-    }
-
-    public record Lincls(LinclsOptim optim) {
-    }
-
-    public record LinclsOptim(int epochs, double lr, int batchSize) {
     }
 
     public record Environment(long seed, int threads, int workers, int loaderThreads) {

@@ -1,9 +1,11 @@
 package org.contssl.steps.lists;
 
+import org.contssl.lists.stream.ProbeSet;
 import org.contssl.lists.stream.StreamPlan;
 import org.contssl.lists.stream.StreamPlanner;
 import org.contssl.steps.config.RunConfig;
 import org.contssl.steps.outputs.JobOutputs;
+import org.contssl.steps.probe.sets.UserProbeSets;
 import org.contssl.steps.workdir.Workdir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +16,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
  * The {@code lists} job: exports the source images to files in the workdir and builds the stream list
- * (memmap + labels + sidecar) and the held-out probe lists. Rebuilding is idempotent: a completed plan with
+ * (memmap + labels + sidecar), the held-out probe lists and the lists of the user's own probe sets. Rebuilding is idempotent: a completed plan with
  * the same request is reused, so a restart after a crash here costs little.
  */
 public class ListsTasklet implements Tasklet {
@@ -35,6 +37,10 @@ public class ListsTasklet implements Tasklet {
                 plan.kind(), plan.streamLength(), plan.source(), plan.streamList(), plan.imagesExported(),
                 plan.framesRendered(), String.format("%.1f", plan.seconds()));
         plan.notes().forEach(n -> log.info("lists: {}", n));
+        for (ProbeSet set : UserProbeSets.materialize(config, workdir.listsDir())) {
+            log.info("lists: probe set {} ({}): {} train / {} val images, {} classes", set.name(), set.role(),
+                    set.trainCount(), set.testCount(), set.numClasses());
+        }
         contribution.incrementWriteCount(plan.streamLength());
         var step = chunkContext.getStepContext().getStepExecution();
         JobOutputs.publish(step, JobOutputs.STREAM_LIST, plan.streamList().toString());

@@ -10,14 +10,17 @@ import org.contssl.lists.stream.ProbeSet;
 import org.contssl.lists.stream.StreamPlan;
 import org.contssl.lists.stream.StreamPlanner;
 import org.contssl.reports.results.EncoderKind;
+import org.contssl.steps.config.LinclsConfig;
 import org.contssl.steps.config.RunConfig;
 import org.contssl.steps.pretrain.SaveSchedule;
 import org.contssl.steps.pretrain.TrainingCheckpoints;
+import org.contssl.steps.probe.sets.UserProbeSets;
 import org.contssl.storage.checkpoint.Checkpoint;
 
 /**
  * Which (encoder, dataset) pairs the probe step evaluates: every checkpoint listed in {@code eval.progress} on
- * every downstream set, the two floors (random-init encoder, raw pixels) on every set, and for a domains stream
+ * every downstream set (the built-in ones and the user's, see {@link UserProbeSets#effective}), the two floors
+ * (random-init encoder, raw pixels) on every set, and for a domains stream
  * each domain-boundary checkpoint on each domain's own held-out set (the accuracy matrix A[after i][on j]).
  */
 public final class ProbePlanner {
@@ -36,17 +39,17 @@ public final class ProbePlanner {
             checkpointFor(checkpoints, p).ifPresent(c -> encoders.putIfAbsent(c.name(), c));
         }
         List<ProbeTarget> targets = new ArrayList<>();
-        for (ProbeSet set : plan.probes().values()) {
+        for (UserProbeSets.Planned p : UserProbeSets.effective(plan, planFile.getParent())) {
             for (Checkpoint c : encoders.values()) {
-                targets.add(trained(c, set));
+                targets.add(trained(c, p.set(), p.settingsKey()));
             }
-            targets.add(floor(EncoderKind.RANDOM_INIT, set));
-            targets.add(floor(EncoderKind.RAW_PIXELS, set));
+            targets.add(floor(EncoderKind.RANDOM_INIT, p.set(), p.settingsKey()));
+            targets.add(floor(EncoderKind.RAW_PIXELS, p.set(), p.settingsKey()));
         }
         if (!plan.domainProbes().isEmpty()) {
             for (Checkpoint c : domainCheckpoints(checkpoints, plan.domainProbes().size())) {
                 for (ProbeSet set : plan.domainProbes()) {
-                    targets.add(trained(c, set));
+                    targets.add(trained(c, set, LinclsConfig.IMNET));
                 }
             }
         }
@@ -78,17 +81,13 @@ public final class ProbePlanner {
         return c.progress();
     }
 
-    private static ProbeTarget trained(Checkpoint c, ProbeSet set) {
+    private static ProbeTarget trained(Checkpoint c, ProbeSet set, String settingsKey) {
         return new ProbeTarget(c.name(), EncoderKind.TRAINED, c.dir().toString(), progressOf(c), set.name(),
-                set.role(), set.trainList().toString(), set.testList().toString(), set.numClasses(), settingsKey(set));
+                set.role(), set.trainList().toString(), set.testList().toString(), set.numClasses(), settingsKey);
     }
 
-    private static ProbeTarget floor(EncoderKind kind, ProbeSet set) {
+    private static ProbeTarget floor(EncoderKind kind, ProbeSet set, String settingsKey) {
         return new ProbeTarget(kind == EncoderKind.RANDOM_INIT ? RANDOM_INIT : RAW_PIXELS, kind, null, null, set.name(),
-                set.role(), set.trainList().toString(), set.testList().toString(), set.numClasses(), settingsKey(set));
-    }
-
-    private static String settingsKey(ProbeSet set) {
-        return ProbeSet.OUT_OF_DISTRIBUTION.equals(set.role()) ? "inat" : "imnet";
+                set.role(), set.trainList().toString(), set.testList().toString(), set.numClasses(), settingsKey);
     }
 }

@@ -3,7 +3,6 @@ package org.contssl.steps.probe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.contssl.core.AtomicFiles;
 import org.contssl.lists.MemmapList;
-import org.contssl.model.SimSiamSpec;
-import org.contssl.model.data.AugmentPool;
-import org.contssl.model.data.ImageDecoder;
-import org.contssl.model.data.SampleFailure;
-import org.contssl.model.data.ViewBatch;
-import org.contssl.model.features.FeatureExtractor;
 import org.contssl.model.probe.FeatureMatrix;
 import org.contssl.model.probe.KnnClassifier;
 import org.contssl.model.probe.LinearProbe;
@@ -31,8 +24,6 @@ import org.contssl.reports.results.ProbeProtocol;
 import org.contssl.reports.results.ProbeRecord;
 import org.contssl.steps.config.RunConfig;
 import org.contssl.steps.pretrain.Seeds;
-import org.contssl.steps.pretrain.TrainingCheckpoints;
-import org.contssl.steps.pretrain.TrainingSessionFactory;
 import org.contssl.steps.workdir.Workdir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,23 +31,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one probe partition: frozen features of the encoder on the dataset's train and test images (eval mode,
  * BN running statistics, global-average-pooled, cached on disk), then a linear probe (LARC SGD) and a cosine kNN
- * on the same features. The result file is written when everything succeeded, so a crash leaves no partial result.
+ * on the same features; with {@code lincls.mode=reference} the linear probe instead trains on views re-augmented
+ * every epoch ({@link ProbeFeatures#augmented}). Schedules come from {@link ProbeRecipe}. The result file is written
+ * when everything succeeded, so a crash leaves no partial result.
  */
 public final class ProbeRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ProbeRunner.class);
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final int IMAGES_PER_BATCH = 512;
-    /** Auto epochs: at least this many SGD steps and epochs (see {@link #epochs}). */
-    private static final int MIN_PROBE_STEPS = 3000;
-    private static final int MIN_PROBE_EPOCHS = 20;
 
     private final RunConfig config;
     private final Workdir workdir;
+    private final ProbeSkips skips;
 
     public ProbeRunner(RunConfig config, Workdir workdir) {
         this.config = config;
         this.workdir = workdir;
+        this.skips = new ProbeSkips(workdir.skippedCsv(), config.data().skipLimit());
     }
 
     public static Path resultFile(Workdir workdir, ProbeTarget target) {
@@ -78,12 +69,29 @@ public final class ProbeRunner {
             return done.get();
         }
         long t0 = System.nanoTime();
-        FeatureMatrix[] features = features(target);
-        RunConfig.LinclsOptim o = config.lincls().get(target.settingsKey()).optim();
         long probeSeed = Seeds.derive(config.environment().seed(), Seeds.Purpose.PROBE);
-        ProbeSettings settings = ProbeSettings.defaults().withEpochs(epochs(o, features[0].rows())).withLr(o.lr())
-                .withBatchSize(o.batchSize()).withSeed(probeSeed);
-        TopKAccuracy linear = new LinearProbe(settings).fitAndEvaluate(features[0], features[1]);
+        boolean reference = config.lincls().reference();
+        ProbeRecipe recipe;
+        TopKAccuracy linear;
+        FeatureMatrix[] features;
+        try (MemmapList train = MemmapList.open(Path.of(target.trainList()));
+             MemmapList test = MemmapList.open(Path.of(target.testList()));
+             ProbeFeatures source = new ProbeFeatures(config, target, skips, reference)) {
+            features = cachedFeatures(target, source, train, test);
+            recipe = ProbeRecipe.of(config, target.settingsKey(), target.role(), features[0].rows());
+            ProbeSettings settings = settings(recipe, probeSeed);
+            if (reference) {
+                // the reference's protocol: a fresh RandomResizedCrop + flip of every training image each epoch;
+                // the cached eval-transform train features still serve the kNN
+                linear = LinearProbe.evaluate(new LinearProbe(settings).train(
+                        epoch -> source.augmented(train, "train", epoch, probeSeed)), features[1]);
+            } else {
+                linear = new LinearProbe(settings).fitAndEvaluate(features[0], features[1]);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("features of " + target.key() + ": " + e.getMessage(), e);
+        }
+        ProbeSettings settings = settings(recipe, probeSeed);
         // the kNN is plain Java: give it the cores the parallel partitions leave (its result does not depend on it)
         int knnThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / ProbeStepListener.parallelPartitions(config));
         KnnClassifier knnClassifier = new KnnClassifier(config.eval().knnK(), KnnClassifier.DEFAULT_TEMPERATURE, knnThreads);
@@ -106,7 +114,8 @@ public final class ProbeRunner {
                 settings.momentum(), settings.trustCoefficient(), settings.weightDecay(), knnClassifier.k(),
                 "similarity-weighted, exp(s/" + knnClassifier.temperature() + ")",
                 target.kind() == EncoderKind.RAW_PIXELS ? "raw pixels, L2-normalised"
-                        : "global-average-pooled backbone output (eval-mode BN), L2-normalised", probeSeed);
+                        : "global-average-pooled backbone output (eval-mode BN), L2-normalised", probeSeed)
+                .withMode(modeText(recipe));
         ProbeResult result = new ProbeResult(target, records, protocol, seconds);
         write(out, result);
         log.info("probe {}: linear top-1 {}%, kNN top-1 {}% ({} s)", target.key(),
@@ -115,109 +124,30 @@ public final class ProbeRunner {
         return result;
     }
 
-    /**
-     * {@code epochs: 0} means at least {@link #MIN_PROBE_EPOCHS} epochs and {@link #MIN_PROBE_STEPS} SGD steps, so small
-     * probe sets (per-domain ones) are not left under-trained. LARC bounds every step to 0.1 % of the weight norm times
-     * the LR, and L2-normalised convnet features (all in one orthant after ReLU) need large weights: with the
-     * reference's ImageNet LR of 3.0, 20 epochs left a random-init encoder at 76.8 % on the demo's Fashion-MNIST
-     * features (60 epochs: 81.2 %; a converged L-BFGS fit: 81.6 %); the reference's iNat LR of 12.0 gets there in 20
-     * epochs (81.1 %, trained encoder 83.8 %, raw pixels 82.7 %), a third of the cost.
-     */
-    static int epochs(RunConfig.LinclsOptim o, int trainRows) {
-        if (o.epochs() > 0) {
-            return o.epochs();
-        }
-        int stepsPerEpoch = Math.max(1, (trainRows + o.batchSize() - 1) / o.batchSize());
-        return Math.max(MIN_PROBE_EPOCHS, (MIN_PROBE_STEPS + stepsPerEpoch - 1) / stepsPerEpoch);
+    private static ProbeSettings settings(ProbeRecipe recipe, long probeSeed) {
+        return ProbeSettings.defaults().withEpochs(recipe.epochs()).withLr(recipe.lr())
+                .withBatchSize(recipe.batchSize()).withSeed(probeSeed);
     }
 
-    private FeatureMatrix[] features(ProbeTarget target) {
+    /** How the report names the protocol: the mode, its training views and its eval crop. */
+    static String modeText(ProbeRecipe recipe) {
+        String crop = String.format(java.util.Locale.ROOT, "%.4g", recipe.evalCropFraction());
+        return recipe.reference()
+                ? "reference: RandomResizedCrop(scale 0.08-1) + flip re-drawn every epoch; eval centre crop " + crop
+                : "cached: eval-transform features extracted once; eval centre crop " + crop;
+    }
+
+    /** The eval-transform features of both splits, from the on-disk cache when an earlier attempt stored them. */
+    private FeatureMatrix[] cachedFeatures(ProbeTarget target, ProbeFeatures source, MemmapList train,
+                                           MemmapList test) throws IOException {
         Path cache = workdir.featuresDir().resolve(target.key() + ".features");
         Optional<FeatureMatrix[]> cached = FeatureCache.read(cache);
         if (cached.isPresent()) {
             return cached.get();
         }
-        try (MemmapList train = MemmapList.open(Path.of(target.trainList()));
-             MemmapList test = MemmapList.open(Path.of(target.testList()));
-             AugmentPool pool = new AugmentPool(new ImageDecoder(config.data().maxImagePixels(),
-                     ImageDecoder.DEFAULT_MAX_FILE_BYTES), TrainingSessionFactory.augmentConfig(config), 1, 2, 0);
-             FeatureExtractor extractor = extractor(target)) {
-            FeatureMatrix[] result = {matrix(train, target, pool, extractor), matrix(test, target, pool, extractor)};
-            FeatureCache.write(cache, result[0], result[1]);
-            return result;
-        } catch (IOException e) {
-            throw new UncheckedIOException("features of " + target.key() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private FeatureExtractor extractor(ProbeTarget target) throws IOException {
-        RunConfig.Model m = config.model();
-        SimSiamSpec spec = SimSiamSpec.of(m.backbone(), config.data().channels(), config.data().insize(), m.cifarStem());
-        return switch (target.kind()) {
-            case RAW_PIXELS -> null;
-            case RANDOM_INIT -> FeatureExtractor.randomInit(spec,
-                    Seeds.derive(config.environment().seed(), Seeds.Purpose.MODEL_INIT));
-            case TRAINED -> {
-                Path model = TrainingCheckpoints.modelFileOf(Path.of(target.checkpoint()));
-                try (InputStream in = Files.newInputStream(model)) {
-                    yield FeatureExtractor.fromState(in, model.toString());
-                }
-            }
-        };
-    }
-
-    private FeatureMatrix matrix(MemmapList list, ProbeTarget target, AugmentPool pool, FeatureExtractor extractor) {
-        int n = Math.toIntExact(list.size());
-        if (!list.hasLabels()) {
-            throw new IllegalStateException("probe list " + list.dataFile() + " has no labels file: a probe needs labels");
-        }
-        int[] labels = new int[n];
-        float[] values = null;
-        int dim = -1;
-        for (int start = 0; start < n; start += IMAGES_PER_BATCH) {
-            int count = Math.min(IMAGES_PER_BATCH, n - start);
-            List<Path> files = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                files.add(list.resolve(start + i));
-                labels[start + i] = list.labelAt(start + i);
-            }
-            ViewBatch batch = load(pool, files, target.kind() == EncoderKind.RAW_PIXELS);
-            float[][] rows = extractor == null ? split(batch.view1(), count) : extractor.extract(batch.view1(), count);
-            if (values == null) {
-                dim = rows[0].length;
-                values = new float[Math.multiplyExact(n, dim)];
-            }
-            for (int i = 0; i < count; i++) {
-                System.arraycopy(rows[i], 0, values, (start + i) * dim, dim);
-            }
-        }
-        return new FeatureMatrix(values, n, dim, labels, target.numClasses());
-    }
-
-    private static ViewBatch load(AugmentPool pool, List<Path> files, boolean raw) {
-        try {
-            ViewBatch batch = pool.submitEval(files, raw).get();
-            if (!batch.failures().isEmpty()) {
-                SampleFailure f = batch.failures().get(0);
-                throw new BadProbeImageException("probe image " + f.file() + " cannot be read (" + f.message()
-                        + "): restore the probe data (re-run `lists` by deleting its list) and restart");
-            }
-            return batch;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while loading probe images", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("loading probe images failed: " + e.getCause().getMessage(), e.getCause());
-        }
-    }
-
-    private static float[][] split(float[] flat, int n) {
-        int len = flat.length / n;
-        float[][] rows = new float[n][];
-        for (int i = 0; i < n; i++) {
-            rows[i] = java.util.Arrays.copyOfRange(flat, i * len, (i + 1) * len);
-        }
-        return rows;
+        FeatureMatrix[] result = {source.eval(train, "train"), source.eval(test, "test")};
+        FeatureCache.write(cache, result[0], result[1]);
+        return result;
     }
 
     /** Synced and renamed into place: a restarted probe partition trusts a result file it finds. */

@@ -42,6 +42,7 @@ import org.contssl.steps.pretrain.TrainingCheckpoints;
 import org.contssl.steps.probe.ProbePlanner;
 import org.contssl.steps.probe.ProbeResult;
 import org.contssl.steps.probe.ProbeRunner;
+import org.contssl.steps.probe.sets.UserProbeSets;
 import org.contssl.steps.workdir.Workdir;
 import org.contssl.storage.checkpoint.Checkpoint;
 import org.springframework.batch.core.SpringBatchVersion;
@@ -85,7 +86,7 @@ public final class RunResultsCollector {
         StreamPlan plan = plan(workdir);
         if (plan != null) {
             stream(b, config, plan);
-            probeSets(b, plan);
+            probeSets(b, plan, workdir);
         }
         List<Checkpoint> checkpoints = new TrainingCheckpoints(workdir.checkpointsDir()).list();
         for (Checkpoint c : checkpoints) {
@@ -138,8 +139,9 @@ public final class RunResultsCollector {
         b.dataHash("stream list", sha(plan.streamList()));
     }
 
-    private static void probeSets(RunResults.Builder b, StreamPlan plan) {
-        for (ProbeSet set : plan.probes().values()) {
+    private static void probeSets(RunResults.Builder b, StreamPlan plan, Workdir workdir) {
+        for (UserProbeSets.Planned p : UserProbeSets.effective(plan, workdir.listsDir())) {
+            ProbeSet set = p.set();
             b.dataHash(set.name() + " probe train", sha(set.trainList()));
             b.dataHash(set.name() + " probe test", sha(set.testList()));
         }
