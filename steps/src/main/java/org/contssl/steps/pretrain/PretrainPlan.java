@@ -17,6 +17,16 @@ public record PretrainPlan(long streamLength, long keptLength, long droppedTail,
                            int capacity, boolean buffered, int epochs, long fillChunks, long streamSteps,
                            long drainSteps, long totalSteps) {
 
+    /**
+     * The plan of a configuration over a stream of {@code streamLength} records (after subsampling): the one
+     * place both the pretrain step and {@code plan} take their step counts from.
+     */
+    public static PretrainPlan of(org.contssl.steps.config.RunConfig config, long streamLength) {
+        org.contssl.steps.config.RunConfig.Model m = config.model();
+        return of(streamLength, config.optim().batchSize(), m.numUpdates(), m.buffSiz(), m.buffered(),
+                config.optim().epochs());
+    }
+
     public static PretrainPlan of(long streamLength, int batch, int updates, int capacity, boolean buffered,
                                   int epochs) {
         long chunks = streamLength / batch;
