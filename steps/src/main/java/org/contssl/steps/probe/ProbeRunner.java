@@ -123,7 +123,7 @@ public final class ProbeRunner {
      * features (60 epochs: 81.2 %; a converged L-BFGS fit: 81.6 %); the reference's iNat LR of 12.0 gets there in 20
      * epochs (81.1 %, trained encoder 83.8 %, raw pixels 82.7 %), a third of the cost.
      */
-    static int epochs(RunConfig.LinclsOptim o, int trainRows) {
+    public static int epochs(RunConfig.LinclsOptim o, int trainRows) {
         if (o.epochs() > 0) {
             return o.epochs();
         }
