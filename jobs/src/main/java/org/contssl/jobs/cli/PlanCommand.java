@@ -37,8 +37,8 @@ public class PlanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for scripts.")
     boolean json;
 
-    @Option(names = "--timing-steps", defaultValue = "3",
-            description = "SGD steps to time after a warm-up step (0 = no time estimate); default ${DEFAULT-VALUE}.")
+    @Option(names = "--timing-steps", defaultValue = "5",
+            description = "SGD steps to time after two warm-up steps (0 = no time estimate); default ${DEFAULT-VALUE}.")
     int timingSteps;
 
     @Option(names = "--timing-batch", defaultValue = "256",

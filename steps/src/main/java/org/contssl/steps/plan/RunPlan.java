@@ -48,7 +48,7 @@ public record RunPlan(String streamSource, long streamRecords, int subsample, Pr
      * Plans {@code config}.
      *
      * @param workdir     an existing workdir whose built stream list to use, or null
-     * @param timedSteps  SGD steps to time after one warm-up step (0: no timing, no time estimate)
+     * @param timedSteps  SGD steps to time after two warm-up steps (0: no timing, no time estimate)
      * @param maxTimedBatch largest batch to time; a larger configured batch is scaled linearly from it
      */
     public static RunPlan of(ResolvedConfig resolved, Path workdir, int timedSteps, int maxTimedBatch) {
@@ -132,7 +132,7 @@ public record RunPlan(String streamSource, long streamRecords, int subsample, Pr
     static Timing time(RunConfig c, SimSiamSpec spec, int steps, int maxBatch) {
         Engines.configure(c.environment().threads(), 1);
         OptimSpec optim = new OptimSpec(c.optim().lr(), c.optim().momentum(), c.optim().weightDecay(),
-                c.optim().lrSchedule().schedule(), steps + 1L, c.optim().fixPredLr());
+                c.optim().lrSchedule().schedule(), steps + 2L, c.optim().fixPredLr());
         try (SimSiamTrainer t = SimSiamTrainer.create(spec, optim, 0, TrainerOptions.fastest())) {
             long[] macs = t.forwardMacsPerImage();
             long perImage = Math.max(1, macs[0] + macs[1]);
@@ -145,12 +145,17 @@ public record RunPlan(String streamSource, long streamRecords, int subsample, Pr
                 v1[i] = (float) random.nextGaussian();
                 v2[i] = (float) random.nextGaussian();
             }
+            // two warm-up steps (kernel selection, allocator growth), then the median step: robust to a stall
             t.step(v1, v2, batch);
-            long t0 = System.nanoTime();
+            t.step(v1, v2, batch);
+            double[] times = new double[steps];
             for (int s = 0; s < steps; s++) {
+                long t0 = System.nanoTime();
                 t.step(v1, v2, batch);
+                times[s] = (System.nanoTime() - t0) / 1e9;
             }
-            double perStep = (System.nanoTime() - t0) / 1e9 / steps;
+            java.util.Arrays.sort(times);
+            double perStep = steps % 2 == 1 ? times[steps / 2] : (times[steps / 2 - 1] + times[steps / 2]) / 2;
             double scaled = perStep * c.optim().batchSize() / batch;
             return new Timing(c.model().backbone(), c.data().insize(), batch, steps, scaled, t.parameterCount());
         }
