@@ -1,7 +1,7 @@
 package org.contssl.steps.pretrain;
 
 /**
- * The reference's step accounting (ORIGINAL_SYSTEM.md §3.5, §7.3) for one single-pass run, computed up front
+ * The reference's step accounting (docs/reference-system.md, "Step accounting") for one run, computed up front
  * and printed at the start.
  *
  * <p>With a buffer of capacity S, global batch B and R updates per incoming chunk: the stream is cut to
