@@ -41,6 +41,12 @@ public record RunPlan(String streamSource, long streamRecords, int subsample, Pr
 
     /** Share of a training step the loading pipeline adds on top (measured: bench pipeline, 0.96 efficiency). */
     static final double PIPELINE_OVERHEAD = 1 / 0.96;
+    /**
+     * Per-run cost outside the SGD steps: job start, engine and buffer set-up, decoding the fill chunks, writing
+     * checkpoints. The demo on an idle 2-core machine: ≈ 2 min of pretraining, of which 312 steps at the
+     * measured 961 image-steps/s account for 83 s.
+     */
+    static final double PRETRAIN_FIXED_SECONDS = 30;
     /** One training step is two views forward + backward, about six forward passes per image. */
     static final double FORWARDS_PER_TRAIN_IMAGE = 6.0;
 
@@ -63,6 +69,14 @@ public record RunPlan(String streamSource, long streamRecords, int subsample, Pr
             if (save.dueAfter(s).isPresent()) {
                 ckpts++;
             }
+        }
+        // the pretrain step also checkpoints where the stream ends (the drain resumes from there) and at each of the
+        // three inner domain boundaries of a domains stream
+        if (p.buffered() && p.drainSteps() > 0) {
+            ckpts++;
+        }
+        if ("domains".equals(c.data().stream())) {
+            ckpts += 3;
         }
         SimSiamSpec spec = SimSiamSpec.of(c.model().backbone(), c.data().channels(), c.data().insize(),
                 c.model().cifarStem());
@@ -92,7 +106,7 @@ public record RunPlan(String streamSource, long streamRecords, int subsample, Pr
         double pretrainSeconds = Double.NaN;
         double probeSeconds = Double.NaN;
         if (timing != null) {
-            pretrainSeconds = p.totalSteps() * timing.secondsPerStep() * PIPELINE_OVERHEAD;
+            pretrainSeconds = PRETRAIN_FIXED_SECONDS + p.totalSteps() * timing.secondsPerStep() * PIPELINE_OVERHEAD;
             double forwardPerImage = timing.secondsPerStep() / (FORWARDS_PER_TRAIN_IMAGE * c.optim().batchSize());
             probeSeconds = featureRows * forwardPerImage + probeTrainingSeconds(c, ownList);
         }
