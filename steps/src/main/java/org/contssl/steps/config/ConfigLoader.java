@@ -43,11 +43,39 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
+
     private ConfigLoader() {
     }
 
+    /**
+     * Preset + overrides, complete: a key the preset marks {@code ???} and no override sets is a one-line error
+     * naming the key and the format it expects.
+     */
     public static ResolvedConfig load(String preset, List<String> overrides) {
+        String name = preset == null ? DEFAULT_PRESET : preset;
+        ObjectNode tree = readPreset(name);
+        Map<String, String> hints = Presets.stripMetadata(tree);
+        ResolvedConfig config = resolve(tree, overrides);
+        List<String> missing = Presets.missingKeys(config.tree());
+        if (!missing.isEmpty()) {
+            throw Presets.missing(name, missing.get(0), hints);
+        }
+        return config;
+    }
+
+    /**
+     * Preset + overrides where required keys may still be {@code ???} (see {@link Presets#missingKeys}): for
+     * commands that only look at a configuration, such as {@code plan}.
+     */
+    public static ResolvedConfig loadIncomplete(String preset, List<String> overrides) {
         ObjectNode tree = readPreset(preset == null ? DEFAULT_PRESET : preset);
+        Presets.stripMetadata(tree);
+        return resolve(tree, overrides);
+    }
+
+    private static ResolvedConfig resolve(ObjectNode tree, List<String> overrides) {
+        ReferenceKeys.normalise(tree);
         for (String override : overrides) {
             apply(tree, override);
         }
@@ -80,22 +108,15 @@ public final class ConfigLoader {
         }
     }
 
-    private static ObjectNode readPreset(String preset) {
-        try {
-            Path file = Path.of(preset);
-            if (preset.endsWith(".yaml") || preset.endsWith(".yml")) {
-                if (!Files.isRegularFile(file)) {
-                    throw new ConfigException("preset file " + preset + " does not exist");
-                }
-                return (ObjectNode) YAML.readTree(file.toFile());
+    static ObjectNode readPreset(String preset) {
+        if ((preset.endsWith(".yaml") || preset.endsWith(".yml")) && !Files.isRegularFile(Path.of(preset))) {
+            throw new ConfigException("preset file " + preset + " does not exist");
+        }
+        try (InputStream in = Presets.open(preset)) {
+            if (!(YAML.readTree(in) instanceof ObjectNode tree)) {
+                throw new ConfigException("preset " + preset + " is not a configuration (expected a YAML mapping)");
             }
-            try (InputStream in = ConfigLoader.class.getResourceAsStream("/" + Presets.DIR + "/" + preset + ".yaml")) {
-                if (in == null) {
-                    throw new ConfigException("unknown preset '" + preset + "': use one of " + presetNames()
-                            + " or a path to a .yaml file");
-                }
-                return (ObjectNode) YAML.readTree(in);
-            }
+            return tree;
         } catch (IOException e) {
             throw new ConfigException("cannot read preset " + preset + ": " + e.getMessage());
         }
@@ -111,8 +132,12 @@ public final class ConfigLoader {
         if (eq <= 0) {
             throw new ConfigException("override '" + override + "' is not key=value (e.g. model.buff_siz=4096)");
         }
-        String key = override.substring(0, eq).trim();
+        String key = ReferenceKeys.canonicalKey(override.substring(0, eq).trim());
         String raw = override.substring(eq + 1).trim();
+        if (ReferenceKeys.ignoredReason(key).isPresent()) {
+            log.info("ignoring the reference's {}={}: {}", key, raw, ReferenceKeys.ignoredReason(key).get());
+            return;
+        }
         String[] parts = key.split("\\.");
         ObjectNode parent = tree;
         for (int i = 0; i < parts.length - 1; i++) {
@@ -138,6 +163,11 @@ public final class ConfigLoader {
         }
         if (old == null) {
             throw unknownKey(key, parent, String.join(".", List.of(parts).subList(0, parts.length - 1)));
+        }
+        if (old.isObject() && old.has("type") && old.get("type").isTextual()) {
+            // optim.lr_schedule=triangle: contssl's earlier scalar spelling sets the group's type
+            ((ObjectNode) old).set("type", convert(key + ".type", raw, old.get("type")));
+            return;
         }
         if (old.isObject()) {
             throw new ConfigException("'" + key + "' is a group, not a value: set one of its keys "
@@ -180,8 +210,9 @@ public final class ConfigLoader {
     }
 
     private static ConfigException unknownKey(String key, ObjectNode parent, String prefix) {
-        return new ConfigException("unknown config key '" + key + "'; known keys" + (prefix.isEmpty() ? "" : " under "
-                + prefix) + ": " + keysOf(parent, prefix));
+        String hint = ReferenceKeys.hint(key).map(h -> " (the reference's " + key + " is " + h + " here)").orElse("");
+        return new ConfigException("unknown config key '" + key + "'" + hint + "; known keys"
+                + (prefix.isEmpty() ? "" : " under " + prefix) + ": " + keysOf(parent, prefix));
     }
 
     private static String keysOf(ObjectNode node, String prefix) {
@@ -194,6 +225,7 @@ public final class ConfigLoader {
     }
 
     private static ResolvedConfig bind(ObjectNode tree) {
+        ReferenceKeys.normalise(tree);
         RunConfig config;
         try {
             config = MAPPER.treeToValue(tree, RunConfig.class);

@@ -10,7 +10,7 @@ final class ConfigValidator {
     private static final Set<String> STREAMS = Set.of("iid", "ordered", "sequential", "domains");
     private static final Set<String> BACKBONES = Set.of("conv4", "resnet18", "resnet50");
     private static final Set<String> BUFFERS = Set.of("none", "fifo", "simple", "minred", "reservoir");
-    private static final Set<String> SCHEDULES = Set.of("cos", "constant");
+    private static final Set<String> SCHEDULES = Set.of("cos", "constant", "triangle");
     private static final Set<String> ORDERS = Set.of("0123", "0312", "3120");
     private static final Set<String> MODES = Set.of(LinclsConfig.CACHED, LinclsConfig.REFERENCE);
     private static final Set<String> ROLES = Set.of("in-distribution", "out-of-distribution");
@@ -51,6 +51,10 @@ final class ConfigValidator {
         oneOf("model.buffer_type", m.bufferType(), BUFFERS);
         atLeast("model.num_updates", m.numUpdates(), 1);
         atLeast("model.buffer_shards", m.bufferShards(), 1);
+        if (m.limitNumSeenCoeff() > 0 && !"minred".equals(m.policy())) {
+            throw new ConfigException("model.limit_num_seen_coeff=" + trim(m.limitNumSeenCoeff())
+                    + " applies to model.buffer_type=minred only (the reference's MinRed drop rule): use -1 (off)");
+        }
         if (m.buffered()) {
             atLeast("model.buff_siz", m.buffSiz(), c.optim().batchSize());
             if (m.buffSiz() % m.bufferShards() != 0) {
@@ -73,7 +77,16 @@ final class ConfigValidator {
         positive("optim.lr", o.lr());
         fraction("optim.momentum", o.momentum());
         atLeast("optim.weight_decay", o.weightDecay(), 0);
-        oneOf("optim.lr_schedule", o.lrSchedule(), SCHEDULES);
+        RunConfig.LrScheduleKeys lr = o.lrSchedule();
+        if (lr == null || lr.type() == null) {
+            fail("optim.lr_schedule.type", "(missing)", String.join(", ", SCHEDULES.stream().sorted().toList()));
+        }
+        oneOf("optim.lr_schedule.type", lr.type(), SCHEDULES);
+        if ("triangle".equals(lr.type())) {
+            atLeast("optim.lr_schedule.period", lr.period(), 1);
+            atLeast("optim.lr_schedule.max_lr", lr.maxLr(), 0);
+        }
+        fraction("optim.lr_schedule.exit_decay", lr.exitDecay());
 
         RunConfig.Augment a = c.augment();
         fraction("augment.crop_scale_min", a.cropScaleMin());

@@ -47,7 +47,8 @@ public record RunConfig(
             int buffSiz,
             int numUpdates,
             int bufferShards,
-            String pretrained) {
+            String pretrained,
+            double limitNumSeenCoeff) {
 
         /** The reference calls FIFO {@code simple}; both names are accepted and normalised to {@code fifo}. */
         public String policy() {
@@ -56,6 +57,15 @@ public record RunConfig(
 
         public boolean buffered() {
             return !"none".equals(policy());
+        }
+
+        /**
+         * The reference's MinRed drop rule {@code num_seen >= c·R} as the integer threshold the buffer applies
+         * (num_seen is a count, so {@code >= c·R} is {@code >= ceil(c·R)}, computed on the same double product);
+         * 0 = off, which is what any c &lt;= 0 means (reference default −1).
+         */
+        public int limitNumSeen() {
+            return limitNumSeenCoeff > 0 ? (int) Math.ceil(limitNumSeenCoeff * numUpdates) : 0;
         }
     }
 
@@ -66,7 +76,22 @@ public record RunConfig(
             boolean fixPredLr,
             double momentum,
             double weightDecay,
-            String lrSchedule) {
+            LrScheduleKeys lrSchedule) {
+    }
+
+    /**
+     * {@code optim.lr_schedule.*}, the reference's group: {@code type} (cos | constant | triangle), and triangle's
+     * {@code period} (steps) and {@code max_lr}, plus {@code exit_decay} (fraction of training with an extra cosine
+     * decay, 0 = off). A preset may still write the bare {@code optim.lr_schedule: cos}; the loader expands it.
+     */
+    public record LrScheduleKeys(String type, int period, double maxLr, double exitDecay) {
+
+        /** The model module's schedule for these keys. */
+        public org.contssl.model.optim.LrSchedule schedule() {
+            return org.contssl.model.optim.LrSchedule.of(
+                    org.contssl.model.optim.LrSchedule.Type.valueOf(type.toUpperCase(java.util.Locale.ROOT)),
+                    period, maxLr, exitDecay);
+        }
     }
 
     public record Augment(

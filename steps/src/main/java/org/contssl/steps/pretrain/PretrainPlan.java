@@ -1,7 +1,7 @@
 package org.contssl.steps.pretrain;
 
 /**
- * The reference's step accounting (docs/reference-system.md §3.5, §7.3) for one single-pass run, computed up front
+ * The reference's step accounting (docs/reference-system.md, "Step accounting") for one run, computed up front
  * and printed at the start.
  *
  * <p>With a buffer of capacity S, global batch B and R updates per incoming chunk: the stream is cut to
@@ -16,6 +16,16 @@ package org.contssl.steps.pretrain;
 public record PretrainPlan(long streamLength, long keptLength, long droppedTail, int batch, int updates,
                            int capacity, boolean buffered, int epochs, long fillChunks, long streamSteps,
                            long drainSteps, long totalSteps) {
+
+    /**
+     * The plan of a configuration over a stream of {@code streamLength} records (after subsampling): the one
+     * place both the pretrain step and {@code plan} take their step counts from.
+     */
+    public static PretrainPlan of(org.contssl.steps.config.RunConfig config, long streamLength) {
+        org.contssl.steps.config.RunConfig.Model m = config.model();
+        return of(streamLength, config.optim().batchSize(), m.numUpdates(), m.buffSiz(), m.buffered(),
+                config.optim().epochs());
+    }
 
     public static PretrainPlan of(long streamLength, int batch, int updates, int capacity, boolean buffered,
                                   int epochs) {

@@ -15,7 +15,6 @@ import org.contssl.model.TrainerOptions;
 import org.contssl.model.data.AugmentConfig;
 import org.contssl.model.data.AugmentPool;
 import org.contssl.model.data.ImageDecoder;
-import org.contssl.model.optim.LrSchedule;
 import org.contssl.steps.config.RunConfig;
 import org.contssl.steps.workdir.Workdir;
 import org.contssl.storage.BufferPolicy;
@@ -48,18 +47,18 @@ public final class TrainingSessionFactory {
         MemmapList stream = MemmapList.open(streamList);
         RunConfig.Model m = config.model();
         RunConfig.Optim o = config.optim();
-        PretrainPlan plan = PretrainPlan.of(stream.size(), o.batchSize(), m.numUpdates(), m.buffSiz(), m.buffered(),
-                o.epochs());
+        PretrainPlan plan = PretrainPlan.of(config, stream.size());
         log.info("pretrain plan: {}", plan.describe());
         long seed = config.environment().seed();
         SimSiamSpec spec = SimSiamSpec.of(m.backbone(), config.data().channels(), config.data().insize(), m.cifarStem());
-        OptimSpec optim = new OptimSpec(o.lr(), o.momentum(), o.weightDecay(), LrSchedule.parse(o.lrSchedule()),
+        OptimSpec optim = new OptimSpec(o.lr(), o.momentum(), o.weightDecay(), o.lrSchedule().schedule(),
                 plan.totalSteps(), o.fixPredLr());
         SimSiamTrainer trainer = SimSiamTrainer.create(spec, optim, Seeds.derive(seed, Seeds.Purpose.MODEL_INIT),
                 TrainerOptions.fastest());
         TrainingCheckpoints checkpoints = new TrainingCheckpoints(workdir.create(workdir.checkpointsDir()));
         BufferSpec bufferSpec = m.buffered() ? new BufferSpec(BufferPolicy.parse(m.policy()),
-                m.buffSiz(), spec.dim(), m.bufferShards(), Seeds.derive(seed, Seeds.Purpose.BUFFER_SAMPLING), 0) : null;
+                m.buffSiz(), spec.dim(), m.bufferShards(), Seeds.derive(seed, Seeds.Purpose.BUFFER_SAMPLING),
+                m.limitNumSeen()) : null;
 
         SessionState state = SessionState.start();
         ReplayBuffer buffer = null;

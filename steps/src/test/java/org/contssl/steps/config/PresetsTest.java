@@ -1,61 +1,159 @@
 package org.contssl.steps.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
+import java.util.Map;
+import org.contssl.steps.pretrain.PretrainPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The shipped presets: the paper's ten README runs (docs/presets.md) plus the demo. */
 class PresetsTest {
 
-    @Test
-    void everyShippedPresetIsDiscoveredAndLoads() throws IOException {
-        List<String> onDisk;
-        try (Stream<Path> files = Files.list(Path.of("src/main/resources/presets"))) {
-            onDisk = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
-                    .map(n -> n.substring(0, n.length() - ".yaml".length())).sorted().toList();
+    /** One row of the reference's table of README runs: what each preset must carry. */
+    record Row(String buffer, int buffSiz, int updates, int epochs, double lr, String schedule, String stream,
+               int subsample, double saveFreq, long numFiles, boolean needsPretrained) {
+    }
+
+    static final Map<String, Row> PAPER = Map.of(
+            "flickr20m-conventional-10ep", new Row("none", 0, 1, 10, 0.05, "cos", "iid", 1, 1.0, 20_000_000, false),
+            "flickr20m-single-pass", new Row("none", 0, 1, 1, 0.05, "cos", "iid", 1, 1.0, 20_000_000, false),
+            "flickr20m-fifo-x10", new Row("fifo", 65_536, 10, 1, 0.05, "cos", "iid", 1, 1.0, 20_000_000, false),
+            "kinetics-decorrelated-5ep", new Row("none", 0, 1, 5, 0.05, "cos", "iid", 1, 1.0, 15_360_000, false),
+            "kinetics-conventional-5ep", new Row("none", 0, 1, 5, 0.05, "cos", "ordered", 1, 1.0, 15_360_000, false),
+            "kinetics-fifo-x5", new Row("fifo", 65_536, 5, 1, 0.05, "cos", "ordered", 1, 1.0, 15_360_000, false),
+            "kinetics-minred-x5", new Row("minred", 65_536, 5, 1, 0.05, "cos", "ordered", 1, 1.0, 15_360_000, false),
+            "sec6-conventional", new Row("none", 0, 1, 1, 0.01, "constant", "ordered", 1, 0.05, 12_757_384, true),
+            "sec6-fifo-x4-quarter", new Row("fifo", 65_536, 4, 1, 0.01, "constant", "ordered", 4, 0.05, 12_757_384,
+                    true),
+            "sec6-minred-x4-quarter", new Row("minred", 65_536, 4, 1, 0.01, "constant", "ordered", 4, 0.05,
+                    12_757_384, true));
+
+    private static List<String> dataKeys(Row row) {
+        List<String> keys = new ArrayList<>(List.of("data.train_filelist=/data/list.memmap", "data.base_dir=/data"));
+        if (row.needsPretrained()) {
+            keys.add("model.pretrained=/ckpt/checkpoint_final");
         }
-        assertThat(ConfigLoader.presetNames()).contains(ConfigLoader.DEFAULT_PRESET).isEqualTo(onDisk);
-        for (String name : ConfigLoader.presetNames()) {
-            assertThat(ConfigLoader.load(name, List.of()).hash()).as(name).hasSize(16);
+        return keys;
+    }
+
+    @Test
+    void theJarShipsTheTenPaperRunsAndTheDemoEachWithADescription() {
+        assertThat(Presets.names()).contains("demo").containsAll(PAPER.keySet());
+        assertThat(ConfigLoader.presetNames()).isEqualTo(Presets.names());
+        for (String name : Presets.names()) {
+            assertThat(Presets.description(name)).as(name).isNotBlank().doesNotContain("\n");
         }
     }
 
     @Test
-    void findsPresetsInAClassesFolder(@TempDir Path dir) throws IOException {
-        Files.createDirectories(dir.resolve("presets/nested"));
-        Files.writeString(dir.resolve("presets/zeta.yaml"), "a: 1\n");
-        Files.writeString(dir.resolve("presets/alpha.yaml"), "a: 1\n");
-        Files.writeString(dir.resolve("presets/notes.txt"), "not a preset\n");
-        Files.writeString(dir.resolve("presets/nested/deep.yaml"), "a: 1\n");
-        assertThat(Presets.namesIn(dir)).containsExactly("alpha", "zeta");
-        assertThat(Presets.namesIn(dir.resolve("missing"))).isEmpty();
-    }
-
-    @Test
-    void findsPresetsInAJar(@TempDir Path dir) throws IOException {
-        Path jar = dir.resolve("app.jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            for (String name : List.of("presets/", "presets/demo.yaml", "presets/minred.yaml", "presets/sub/x.yaml",
-                    "other/y.yaml", "presets/readme.md", "presets/.yaml")) {
-                out.putNextEntry(new JarEntry(name));
-                if (!name.endsWith("/")) {
-                    write(out, "a: 1\n");
-                }
-                out.closeEntry();
+    void everyPaperPresetResolvesToTheReferenceTableValues() {
+        PAPER.forEach((name, row) -> {
+            RunConfig c = ConfigLoader.load(name, dataKeys(row)).config();
+            assertThat(c.model().policy()).as(name).isEqualTo(row.buffer());
+            assertThat(c.model().backbone()).as(name).isEqualTo("resnet18");
+            assertThat(c.optim().batchSize()).as(name).isEqualTo(256);
+            assertThat(c.optim().epochs()).as(name).isEqualTo(row.epochs());
+            assertThat(c.optim().lr()).as(name).isEqualTo(row.lr());
+            assertThat(c.optim().lrSchedule().type()).as(name).isEqualTo(row.schedule());
+            assertThat(c.optim().lrSchedule().exitDecay()).as(name).isZero();
+            assertThat(c.optim().momentum()).as(name).isEqualTo(0.9);
+            assertThat(c.optim().weightDecay()).as(name).isEqualTo(1e-4);
+            assertThat(c.optim().fixPredLr()).as(name).isTrue();
+            assertThat(c.model().bufferShards()).as(name).isEqualTo(4);
+            assertThat(c.model().limitNumSeen()).as(name).isZero();
+            if (!"none".equals(row.buffer())) {
+                assertThat(c.model().buffSiz()).as(name).isEqualTo(row.buffSiz());
+                assertThat(c.model().numUpdates()).as(name).isEqualTo(row.updates());
             }
-        }
-        assertThat(Presets.namesIn(jar)).containsExactly("demo", "minred");
+            assertThat(c.data().stream()).as(name).isEqualTo(row.stream());
+            assertThat(c.data().subsample()).as(name).isEqualTo(row.subsample());
+            assertThat(c.data().numFiles()).as(name).isEqualTo(row.numFiles());
+            assertThat(c.data().insize()).as(name).isEqualTo(224);
+            assertThat(c.data().channels()).as(name).isEqualTo(3);
+            assertThat(c.logging().saveFreq()).as(name).isEqualTo(row.saveFreq());
+            assertThat(c.lincls().set("inat").optim().lr()).as(name).isEqualTo(12.0);
+            assertThat(c.lincls().set("imnet").optim().batchSize()).as(name).isEqualTo(1024);
+        });
     }
 
-    private static void write(OutputStream out, String text) throws IOException {
-        out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    @Test
+    void thePresetsReproduceTheReferenceStepCounts() {
+        // per rank x 4 = global: Flickr x10 781,250 steps; Sec. 6 buffers 49,832 (stream 48,812 + drain 1,020)
+        RunConfig flickr = ConfigLoader.load("flickr20m-fifo-x10", dataKeys(PAPER.get("flickr20m-fifo-x10"))).config();
+        assertThat(PretrainPlan.of(flickr, flickr.data().numFiles()).totalSteps()).isEqualTo(781_250);
+        Row s6 = PAPER.get("sec6-minred-x4-quarter");
+        RunConfig minred = ConfigLoader.load("sec6-minred-x4-quarter", dataKeys(s6)).config();
+        PretrainPlan p = PretrainPlan.of(minred, minred.data().numFiles() / minred.data().subsample());
+        assertThat(p.streamSteps()).isEqualTo(48_812);
+        assertThat(p.drainSteps()).isEqualTo(1_020);
+        RunConfig conv = ConfigLoader.load("sec6-conventional", dataKeys(PAPER.get("sec6-conventional"))).config();
+        assertThat(PretrainPlan.of(conv, conv.data().numFiles()).totalSteps()).isEqualTo(49_833);
+    }
+
+    @Test
+    void aPaperPresetWithoutItsDataKeysFailsWithOneLineNamingTheKeyAndItsFormat() {
+        assertThatThrownBy(() -> ConfigLoader.load("kinetics-minred-x5", List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("preset kinetics-minred-x5 requires data.train_filelist (a memmap list")
+                .hasMessageContaining("data.train_filelist=")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> ConfigLoader.load("kinetics-minred-x5", List.of("data.train_filelist=/x")))
+                .hasMessageContaining("requires data.base_dir");
+        assertThatThrownBy(() -> ConfigLoader.load("sec6-fifo-x4-quarter",
+                List.of("data.train_filelist=/x", "data.base_dir=")))
+                .hasMessageContaining("requires model.pretrained (a contssl checkpoint directory");
+        // plan may look at an incomplete configuration
+        ResolvedConfig incomplete = ConfigLoader.loadIncomplete("kinetics-minred-x5", List.of());
+        assertThat(Presets.missingKeys(incomplete.tree())).containsExactly("data.train_filelist", "data.base_dir");
+    }
+
+    @Test
+    void newKeysLimitNumSeenAndTriangleBindAndValidate() {
+        RunConfig c = ConfigLoader.load(null, List.of("model.buffer_type=minred", "model.limit_num_seen_coeff=1.5",
+                "optim.lr_schedule=triangle", "optim.lr_schedule.period=100", "optim.lr_schedule.max_lr=0.2",
+                "optim.lr_schedule.exit_decay=0.1")).config();
+        assertThat(c.model().limitNumSeen()).isEqualTo(6); // ceil(1.5 x R 4)
+        assertThat(c.optim().lrSchedule().schedule())
+                .isEqualTo(org.contssl.model.optim.LrSchedule.of(org.contssl.model.optim.LrSchedule.Type.TRIANGLE,
+                        100, 0.2, 0.1));
+        assertThat(ConfigLoader.load(null, List.of()).config().model().limitNumSeen()).isZero();
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.limit_num_seen_coeff=2")))
+                .hasMessageContaining("applies to model.buffer_type=minred only");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("optim.lr_schedule.exit_decay=2")))
+                .hasMessageContaining("optim.lr_schedule.exit_decay");
+    }
+
+    @Test
+    void referenceOnlyKeysAreAcceptedAndChangeNothing() {
+        ResolvedConfig base = ConfigLoader.load(null, List.of());
+        ResolvedConfig withReferenceFlags = ConfigLoader.load(null, List.of("model.sync_bn=True",
+                "environment.ngpu=4", "environment.dist_backend=nccl", "logging.save_freq_mints=20"));
+        assertThat(withReferenceFlags.hash()).isEqualTo(base.hash());
+        assertThat(ConfigLoader.load(null, List.of("model/backbone=resnet18")).config().model().backbone())
+                .isEqualTo("resnet18");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("data.n_seq_samples=64")))
+                .hasMessageContaining("data.clip_length");
+    }
+
+    @Test
+    void aPresetFileWrittenBeforeTheNewKeysStillLoadsAndTakesThem(@TempDir Path dir) throws Exception {
+        String old = new String(ConfigLoader.class.getResourceAsStream("/presets/demo.yaml").readAllBytes())
+                .replaceAll("(?s)  lr_schedule:.*?exit_decay: 0.0[^\n]*\n", "  lr_schedule: constant\n")
+                .replaceAll("  limit_num_seen_coeff:[^\n]*\n", "")
+                .replaceAll("description:[^\n]*\n", "");
+        assertThat(old).contains("lr_schedule: constant").doesNotContain("limit_num_seen_coeff");
+        Path file = dir.resolve("mine.yaml");
+        Files.writeString(file, old);
+        RunConfig c = ConfigLoader.load(file.toString(), List.of("model.buffer_type=minred",
+                "model.limit_num_seen_coeff=1")).config();
+        assertThat(c.optim().lrSchedule().type()).isEqualTo("constant");
+        assertThat(c.model().limitNumSeen()).isEqualTo(4);
+        assertThat(Presets.description(file.toString())).startsWith("The small CPU preset");
     }
 }
