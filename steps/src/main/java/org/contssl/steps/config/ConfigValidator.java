@@ -9,7 +9,9 @@ final class ConfigValidator {
     private static final Set<String> SOURCES = Set.of("fashion-mnist", "mnist");
     private static final Set<String> STREAMS = Set.of("iid", "ordered", "sequential", "domains");
     private static final Set<String> BACKBONES = Set.of("conv4", "resnet18", "resnet50");
-    private static final Set<String> BUFFERS = Set.of("none", "fifo", "simple", "minred", "reservoir");
+    private static final Set<String> BUFFERS = Set.of("none", "none_noseq", "fifo", "simple", "minred", "reservoir");
+    private static final Set<String> TYPES = Set.of("", "memmap", "standard", "sequential", "class_sequential");
+    private static final Set<String> SEQ_SAMPLING = Set.of("consecutive", "random");
     private static final Set<String> SCHEDULES = Set.of("cos", "constant");
     private static final Set<String> ORDERS = Set.of("0123", "0312", "3120");
 
@@ -25,6 +27,12 @@ final class ConfigValidator {
         if ("domains".equals(d.stream())) {
             oneOf("data.order", d.order(), ORDERS);
         }
+        oneOf("data.type", d.type(), TYPES);
+        if (!d.type().isEmpty() && !"memmap".equals(d.type()) && d.trainFilelist().isBlank()) {
+            throw new ConfigException("data.type=" + d.type() + " reads data.train_filelist, which is not set: set"
+                    + " data.train_filelist=PATH (and data.base_dir=DIR)");
+        }
+        oneOf("data.seq_sampling", d.seqSampling(), SEQ_SAMPLING);
         atLeast("data.num_files", d.numFiles(), 0);
         atLeast("data.subsample", d.subsample(), 1);
         atLeast("data.clip_length", d.clipLength(), 1);

@@ -65,6 +65,11 @@ public final class TrainingSession implements AutoCloseable {
         return ctx.stream();
     }
 
+    /** Which file each stream record stands for (video slots draw a frame per load). */
+    public StreamFiles files() {
+        return ctx.files();
+    }
+
     public long seed() {
         return ctx.seed();
     }
