@@ -33,6 +33,14 @@ final class ConfigValidator {
                     + " data.train_filelist=PATH (and data.base_dir=DIR)");
         }
         oneOf("data.seq_sampling", d.seqSampling(), SEQ_SAMPLING);
+        if ("sequential".equals(d.type())) {
+            try {
+                org.contssl.lists.stream.FrameNames.parse(d.fnameFmt());
+            } catch (org.contssl.lists.ListFormatException e) {
+                throw new ConfigException("invalid data.fname_fmt=" + d.fnameFmt() + ": expected one integer field"
+                        + " such as {:03d}.jpeg or {:05d}.jpg");
+            }
+        }
         atLeast("data.num_files", d.numFiles(), 0);
         atLeast("data.subsample", d.subsample(), 1);
         atLeast("data.clip_length", d.clipLength(), 1);
