@@ -26,7 +26,7 @@ final class OwnListPlanner implements StreamKindPlanner {
 
     @Override
     public boolean accepts(StreamRequest req) {
-        return req.isOwnList();
+        return req.isOwnList() && req.listType() == ListType.MEMMAP;
     }
 
     @Override

@@ -24,6 +24,14 @@ final class PlanFingerprint {
     static String of(StreamRequest req) {
         ObjectNode n = Sidecars.MAPPER.valueToTree(req);
         n.remove("threads");
+        if (req.listType() == ListType.MEMMAP) {
+            // the text-list options change nothing for memmap lists and built-in sources: leaving them out keeps
+            // the fingerprints (and so the reuse of completed plans) of those streams as they were
+            for (String k : new String[] {"listType", "fnameFmt", "seqSamples", "seqSampling", "clsSamples",
+                    "decorrelate"}) {
+                n.remove(k);
+            }
+        }
         n.put("plannerVersion", PLANNER_VERSION);
         try {
             return hex(Sidecars.MAPPER.writeValueAsBytes(n));

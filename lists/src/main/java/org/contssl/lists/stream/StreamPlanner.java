@@ -36,6 +36,9 @@ public final class StreamPlanner {
     /** Every stream kind's planner; the first that accepts a request builds it. A new kind adds one line here. */
     static final List<StreamKindPlanner> PLANNERS = List.of(
             new OwnListPlanner(),
+            new TextListPlanner(),
+            new FrameListPlanner(),
+            new ClassSequentialPlanner(),
             new IidStreamPlanner(),
             new OrderedStreamPlanner(),
             new SequentialClipsPlanner(),

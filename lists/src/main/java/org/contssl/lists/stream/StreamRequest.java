@@ -42,6 +42,13 @@ import org.contssl.lists.imports.FashionMnist;
  * @param trainCount         record count of a sidecar-less {@code trainFilelist} (default: inferred from its size)
  * @param recordWidth        record width of the lists this planner writes (default 120)
  * @param threads            worker threads for export and rendering
+ * @param listType           format of {@code trainFilelist} ({@code data.type}; memmap unless set)
+ * @param fnameFmt           frame file pattern of a Kinetics list ({@code data.fname_fmt}, see {@link FrameNames})
+ * @param seqSamples         records per video of a Kinetics list ({@code data.n_seq_samples}, L; {@code <= 0}: all
+ *                           frames)
+ * @param seqSampling        frame choice of a Kinetics list ({@code data.seq_sampling})
+ * @param clsSamples         images per class visit of a class-sequential list ({@code data.n_cls_samples})
+ * @param decorrelate        shuffle a Kinetics list's records one by one ({@code model.buffer_type=none_noseq})
  */
 public record StreamRequest(
         String source,
@@ -69,7 +76,13 @@ public record StreamRequest(
         Integer trainRecordWidth,
         Long trainCount,
         int recordWidth,
-        int threads) {
+        int threads,
+        ListType listType,
+        String fnameFmt,
+        int seqSamples,
+        FrameSampling seqSampling,
+        int clsSamples,
+        boolean decorrelate) {
 
     public static final String FASHION_MNIST = "fashion-mnist";
     public static final String MNIST = "mnist";
@@ -106,6 +119,12 @@ public record StreamRequest(
         b.trainCount = trainCount;
         b.recordWidth = recordWidth;
         b.threads = threads;
+        b.listType = listType;
+        b.fnameFmt = fnameFmt;
+        b.seqSamples = seqSamples;
+        b.seqSampling = seqSampling;
+        b.clsSamples = clsSamples;
+        b.decorrelate = decorrelate;
         return b;
     }
 
@@ -158,6 +177,12 @@ public record StreamRequest(
         private Long trainCount;
         private int recordWidth = MemmapList.DEFAULT_RECORD_WIDTH;
         private int threads = Runtime.getRuntime().availableProcessors();
+        private ListType listType = ListType.MEMMAP;
+        private String fnameFmt = FrameNames.DEFAULT;
+        private int seqSamples = 64;
+        private FrameSampling seqSampling = FrameSampling.CONSECUTIVE;
+        private int clsSamples = 64;
+        private boolean decorrelate;
 
         private Builder(Path workdir) {
             this.workdir = workdir;
@@ -189,6 +214,12 @@ public record StreamRequest(
         public Builder trainCount(Long v) { trainCount = v; return this; }
         public Builder recordWidth(int v) { recordWidth = v; return this; }
         public Builder threads(int v) { threads = v; return this; }
+        public Builder listType(ListType v) { listType = v; return this; }
+        public Builder fnameFmt(String v) { fnameFmt = v; return this; }
+        public Builder seqSamples(int v) { seqSamples = v; return this; }
+        public Builder seqSampling(FrameSampling v) { seqSampling = v; return this; }
+        public Builder clsSamples(int v) { clsSamples = v; return this; }
+        public Builder decorrelate(boolean v) { decorrelate = v; return this; }
 
         /** Validates the combination; a bad value is a one-line error naming the option. */
         public StreamRequest build() {
@@ -205,6 +236,14 @@ public record StreamRequest(
             } else if (kind == StreamKind.SEQUENTIAL || kind == StreamKind.DOMAINS) {
                 throw bad("data.stream", kind.id() + " cannot be built from data.train_filelist",
                         "use iid or ordered with a list, or data.source=folder:DIR to render clips");
+            }
+            ListType type = listType == null ? ListType.MEMMAP : listType;
+            if (type != ListType.MEMMAP && trainFilelist == null) {
+                throw bad("data.type", type.id() + " reads data.train_filelist, which is not set",
+                        "set data.train_filelist=PATH (and data.base_dir=DIR), or leave data.type empty");
+            }
+            if (type == ListType.SEQUENTIAL) {
+                FrameNames.parse(fnameFmt == null ? FrameNames.DEFAULT : fnameFmt);
             }
             if (kind == null) {
                 throw bad("data.stream", "is required", "use one of: iid, ordered, sequential, domains");
@@ -238,7 +277,9 @@ public record StreamRequest(
                     probeTestSize, oodProbe, oodProbeTrainSize, oodProbeTestSize, domainProbeTrainSize,
                     domainProbeTestSize, wd, dd, ld, fashionMnistDir, mnistDir, cd,
                     rewrite == null ? PathRewrite.NONE : rewrite, trainFilelist, baseDir, trainRecordWidth,
-                    trainCount, recordWidth, Math.max(1, threads));
+                    trainCount, recordWidth, Math.max(1, threads), type,
+                    fnameFmt == null ? FrameNames.DEFAULT : fnameFmt, seqSamples,
+                    seqSampling == null ? FrameSampling.CONSECUTIVE : seqSampling, clsSamples, decorrelate);
         }
 
         private static ListFormatException bad(String option, String what, String todo) {

@@ -17,13 +17,15 @@ class StreamKindPlannerTest {
 
     @Test
     void everyValidRequestIsAcceptedByExactlyOnePlanner() {
-        List<String> sources = List.of("fashion-mnist", "mnist", "folder:" + dir.resolve("photos"), "list");
+        List<String> sources = List.of("fashion-mnist", "mnist", "folder:" + dir.resolve("photos"), "memmap",
+                "standard", "sequential", "class_sequential");
         int valid = 0;
         for (String source : sources) {
             for (StreamKind kind : StreamKind.values()) {
                 StreamRequest.Builder b = StreamRequest.builder(dir.resolve("w")).kind(kind);
-                if (source.equals("list")) {
-                    b.trainFilelist(dir.resolve("own.memmap"));
+                boolean list = !source.equals("fashion-mnist") && !source.equals("mnist") && !source.startsWith("folder:");
+                if (list) {
+                    b.trainFilelist(dir.resolve("own.list")).listType(ListType.parse(source));
                 } else {
                     b.source(source);
                 }
@@ -41,7 +43,12 @@ class StreamKindPlannerTest {
                     }
                 }
                 assertThat(accepting).as(kind + " from " + source).hasSize(1);
-                Class<?> expected = source.equals("list") ? OwnListPlanner.class : switch (kind) {
+                Class<?> expected = list ? switch (ListType.parse(source)) {
+                    case MEMMAP -> OwnListPlanner.class;
+                    case STANDARD -> TextListPlanner.class;
+                    case SEQUENTIAL -> FrameListPlanner.class;
+                    case CLASS_SEQUENTIAL -> ClassSequentialPlanner.class;
+                } : switch (kind) {
                     case IID -> IidStreamPlanner.class;
                     case ORDERED -> OrderedStreamPlanner.class;
                     case SEQUENTIAL -> SequentialClipsPlanner.class;
@@ -50,7 +57,7 @@ class StreamKindPlannerTest {
                 assertThat(StreamPlanner.plannerFor(req)).isInstanceOf(expected);
             }
         }
-        // 3 pool sources x 3 pool kinds, domains from fashion-mnist, iid and ordered from a list
-        assertThat(valid).isEqualTo(3 * 3 + 1 + 2);
+        // 3 pool sources x 3 pool kinds, domains from fashion-mnist, iid and ordered from each of the 4 list types
+        assertThat(valid).isEqualTo(3 * 3 + 1 + 4 * 2);
     }
 }

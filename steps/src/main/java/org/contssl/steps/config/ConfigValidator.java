@@ -9,7 +9,9 @@ final class ConfigValidator {
     private static final Set<String> SOURCES = Set.of("fashion-mnist", "mnist");
     private static final Set<String> STREAMS = Set.of("iid", "ordered", "sequential", "domains");
     private static final Set<String> BACKBONES = Set.of("conv4", "resnet18", "resnet50");
-    private static final Set<String> BUFFERS = Set.of("none", "fifo", "simple", "minred", "reservoir");
+    private static final Set<String> BUFFERS = Set.of("none", "none_noseq", "fifo", "simple", "minred", "reservoir");
+    private static final Set<String> TYPES = Set.of("", "memmap", "standard", "sequential", "class_sequential");
+    private static final Set<String> SEQ_SAMPLING = Set.of("consecutive", "random");
     private static final Set<String> SCHEDULES = Set.of("cos", "constant", "triangle");
     private static final Set<String> ORDERS = Set.of("0123", "0312", "3120");
     private static final Set<String> MODES = Set.of(LinclsConfig.CACHED, LinclsConfig.REFERENCE);
@@ -26,6 +28,20 @@ final class ConfigValidator {
         oneOf("data.stream", d.stream(), STREAMS);
         if ("domains".equals(d.stream())) {
             oneOf("data.order", d.order(), ORDERS);
+        }
+        oneOf("data.type", d.type(), TYPES);
+        if (!d.type().isEmpty() && !"memmap".equals(d.type()) && d.trainFilelist().isBlank()) {
+            throw new ConfigException("data.type=" + d.type() + " reads data.train_filelist, which is not set: set"
+                    + " data.train_filelist=PATH (and data.base_dir=DIR)");
+        }
+        oneOf("data.seq_sampling", d.seqSampling(), SEQ_SAMPLING);
+        if ("sequential".equals(d.type())) {
+            try {
+                org.contssl.lists.stream.FrameNames.parse(d.fnameFmt());
+            } catch (org.contssl.lists.ListFormatException e) {
+                throw new ConfigException("invalid data.fname_fmt=" + d.fnameFmt() + ": expected one integer field"
+                        + " such as {:03d}.jpeg or {:05d}.jpg");
+            }
         }
         atLeast("data.num_files", d.numFiles(), 0);
         atLeast("data.subsample", d.subsample(), 1);

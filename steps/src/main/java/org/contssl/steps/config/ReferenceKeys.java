@@ -46,13 +46,9 @@ final class ReferenceKeys {
         }
         IGNORED.put("data.name", "a label only");
         IGNORED.put("data.val_filelist", "unused by pre-training in the reference too");
-        IGNORED.put("data.type", "the list format is read from data.train_filelist (memmap) or data.source");
         IGNORED.put("data.fn_dtype", "memmap records are 120 bytes (S120) unless data.record_width says otherwise");
 
-        SPELLED_DIFFERENTLY.put("data.n_seq_samples", "data.clip_length (with data.stream=sequential)");
         SPELLED_DIFFERENTLY.put("data.shuffle", "data.stream=iid (shuffled) or data.stream=ordered (file order)");
-        SPELLED_DIFFERENTLY.put("data.seq_sampling", "data.stream=sequential (clips) or iid (decorrelated frames);"
-                + " see docs/configuration.md");
         SPELLED_DIFFERENTLY.put("model.arch", "model.backbone");
         SPELLED_DIFFERENTLY.put("model.backbone.arch", "model.backbone");
     }

@@ -26,6 +26,11 @@ public record RunConfig(
             String trainFilelist,
             String baseDir,
             int recordWidth,
+            String type,
+            String fnameFmt,
+            int nSeqSamples,
+            String seqSampling,
+            int nClsSamples,
             @com.fasterxml.jackson.annotation.JsonProperty("rewrite_256p") boolean rewrite256p,
             int insize,
             int channels,
@@ -50,13 +55,16 @@ public record RunConfig(
             String pretrained,
             double limitNumSeenCoeff) {
 
+        /** The reference's decorrelated baseline: no buffer, a Kinetics list's frames shuffled one by one. */
+        public static final String NONE_NOSEQ = "none_noseq";
+
         /** The reference calls FIFO {@code simple}; both names are accepted and normalised to {@code fifo}. */
         public String policy() {
             return "simple".equals(bufferType) ? "fifo" : bufferType;
         }
 
         public boolean buffered() {
-            return !"none".equals(policy());
+            return !"none".equals(policy()) && !NONE_NOSEQ.equals(bufferType);
         }
 
         /**

@@ -29,11 +29,12 @@ final class PretrainContext implements AutoCloseable {
     private final long[] domainEnds;
     private final CompositionGroups groups;
     private final CheckpointListener listener;
+    private final StreamFiles files;
     private double checkpointSeconds;
 
     PretrainContext(PretrainPlan plan, SaveSchedule schedule, MemmapList stream, SimSiamTrainer trainer,
                     ReplayBuffer buffer, AugmentPool pool, long seed, int printFreq, CompositionGroups groups,
-                    CheckpointListener listener) {
+                    CheckpointListener listener, StreamFiles files) {
         this.plan = plan;
         this.schedule = schedule;
         this.stream = stream;
@@ -44,6 +45,7 @@ final class PretrainContext implements AutoCloseable {
         this.printFreq = printFreq;
         this.groups = groups;
         this.listener = listener;
+        this.files = files;
         this.domainEnds = domainEnds(stream);
     }
 
@@ -57,6 +59,10 @@ final class PretrainContext implements AutoCloseable {
 
     MemmapList stream() {
         return stream;
+    }
+
+    StreamFiles files() {
+        return files;
     }
 
     SimSiamTrainer trainer() {
@@ -89,7 +95,7 @@ final class PretrainContext implements AutoCloseable {
         List<Path> files = new ArrayList<>(indices.length);
         long[] seeds = new long[indices.length];
         for (int i = 0; i < indices.length; i++) {
-            files.add(stream.resolve(indices[i]));
+            files.add(this.files.atLoad(indices[i], step, i));
             seeds[i] = Seeds.derive(seed, Seeds.Purpose.AUGMENT_VIEW1, step, i);
         }
         try {

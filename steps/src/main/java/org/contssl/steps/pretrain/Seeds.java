@@ -9,7 +9,8 @@ import org.contssl.core.SplitMix64;
 public final class Seeds {
 
     /** What a seed is for; the ordinal is part of the derivation, so never reorder these. */
-    public enum Purpose { MODEL_INIT, BUFFER_SAMPLING, AUGMENT_VIEW1, AUGMENT_VIEW2, STREAM_ORDER, PROBE, EPOCH_ORDER }
+    public enum Purpose { MODEL_INIT, BUFFER_SAMPLING, AUGMENT_VIEW1, AUGMENT_VIEW2, STREAM_ORDER, PROBE, EPOCH_ORDER,
+        VIDEO_FRAME }
 
     private Seeds() {
     }

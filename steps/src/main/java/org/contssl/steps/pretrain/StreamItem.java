@@ -14,4 +14,9 @@ public record StreamItem(long index, Path file, int label, int epoch) {
     public static StreamItem of(MemmapList list, long index, int epoch) {
         return new StreamItem(index, list.resolve(index), list.hasLabels() ? list.labelAt(index) : -1, epoch);
     }
+
+    /** Record {@code index} of {@code list}, read in {@code epoch}, standing for the file {@code files} names. */
+    public static StreamItem of(StreamFiles files, MemmapList list, long index, int epoch) {
+        return new StreamItem(index, files.atInsert(index), list.hasLabels() ? list.labelAt(index) : -1, epoch);
+    }
 }

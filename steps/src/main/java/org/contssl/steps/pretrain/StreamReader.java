@@ -45,7 +45,7 @@ public class StreamReader implements ItemStreamReader<StreamItem> {
         int epoch = (int) (position / keptLength);
         long index = indexAt(epoch, position % keptLength);
         position++;
-        return StreamItem.of(list, index, epoch);
+        return StreamItem.of(session.files(), list, index, epoch);
     }
 
     private long indexAt(int epoch, long offset) {

@@ -65,6 +65,11 @@ public final class TrainingSession implements AutoCloseable {
         return ctx.stream();
     }
 
+    /** Which file each stream record stands for (video slots draw a frame per load). */
+    public StreamFiles files() {
+        return ctx.files();
+    }
+
     public long seed() {
         return ctx.seed();
     }
@@ -94,6 +99,7 @@ public final class TrainingSession implements AutoCloseable {
             // a session restored from a checkpoint taken between the R steps of a chunk first finishes that chunk's
             // steps, exactly as the uninterrupted run did before the next chunk arrived
             trainUntil(Math.min(state.trainChunks() * ctx.plan().updates(), ctx.plan().totalSteps()));
+            items = wholeShardPieces(items, positionAfter);
             long[] indices = new long[items.size()];
             int[] labels = new int[items.size()];
             for (int i = 0; i < indices.length; i++) {
@@ -114,6 +120,24 @@ public final class TrainingSession implements AutoCloseable {
             // the drain step resumes from here if the process dies before its first checkpoint
             checkpoint("checkpoint_stream_end");
         }
+    }
+
+    /**
+     * The chunk cut to a multiple of the shard count W: with W virtual shards the buffer splits a chunk into W equal
+     * pieces, and a skipped bad image leaves a chunk one short. The last {@code n mod W} images are left out of the
+     * buffer (logged); cutting at the end keeps every shard's piece in stream order, and the cut depends only on which
+     * images were skipped, so a resumed run cuts the same way.
+     */
+    private List<StreamItem> wholeShardPieces(List<StreamItem> items, long positionAfter) {
+        int w = ctx.buffer().spec().shards();
+        int keep = items.size() - items.size() % w;
+        if (keep == items.size()) {
+            return items;
+        }
+        log.warn("chunk ending at stream position {} has {} images after skipping bad ones; {} left out of the buffer"
+                + " so that it splits evenly into model.buffer_shards={} pieces: {}", positionAfter, items.size(),
+                items.size() - keep, w, items.subList(keep, items.size()).stream().map(StreamItem::file).toList());
+        return items.subList(0, keep);
     }
 
     /** Continues after the stream has ended: samples the frozen buffer until the step budget is spent. */

@@ -99,7 +99,8 @@ public final class TrainingSessionFactory {
         MetricsLog metrics = new MetricsLog(workdir.metricsCsv(), workdir.bufferCompositionCsv(), groups.names());
         metrics.resumeAfter(state.steps());
         PretrainContext ctx = new PretrainContext(plan, new SaveSchedule(plan.totalSteps(), config.logging().saveFreq()),
-                stream, trainer, buffer, pool, seed, config.logging().printFreq(), groups, listener);
+                stream, trainer, buffer, pool, seed, config.logging().printFreq(), groups, listener,
+                StreamFiles.of(config, stream, seed));
         return new TrainingSession(ctx, checkpoints, metrics, state, restoredFrom);
     }
 

@@ -70,7 +70,7 @@ public final class RunResultsCollector {
                 .runName(workdir.root().getFileName().toString())
                 .createdAt(OffsetDateTime.now().withNano(0).toString())
                 .workdir(workdir.root().toString())
-                .method(MethodSummary.of(m.buffered() ? m.policy() : "none", m.buffSiz(), m.numUpdates(),
+                .method(MethodSummary.of(m.buffered() ? m.policy() : m.bufferType(), m.buffSiz(), m.numUpdates(),
                         config.optim().epochs()))
                 .config(resolved.asMap())
                 .configHash(resolved.hash())
