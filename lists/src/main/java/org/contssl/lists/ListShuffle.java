@@ -100,7 +100,8 @@ public final class ListShuffle {
         int entry = lay.entry();
         int nb = lay.buckets();
         long per = lay.perBucket();
-        int bufEntries = (int) Math.max(1, Math.min(MAX_BUFFER_BYTES / entry, SCATTER_BYTES / ((long) nb * entry)));
+        long fair = Math.min(MAX_BUFFER_BYTES / entry, SCATTER_BYTES / ((long) nb * entry));
+        int bufEntries = (int) Math.max(1, Math.min(fair, per));
         int bufBytes = bufEntries * entry;
         ByteBuffer slab = ByteBuffer.allocateDirect(Math.toIntExact((long) nb * bufBytes))
                 .order(ByteOrder.LITTLE_ENDIAN);

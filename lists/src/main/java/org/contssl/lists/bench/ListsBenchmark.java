@@ -40,7 +40,9 @@ import org.contssl.lists.stream.StreamRequest;
  * <p>Options: {@code --records N} (default 10,000,000), {@code --random M} random reads (default 1,000,000),
  * {@code --dir DIR} scratch directory (default a temp dir, deleted afterwards), {@code --no-import} to skip the
  * Fashion-MNIST part, {@code --text-load} to also time holding the whole text list in memory (what random access
- * to a text list needs; slow), {@code --threads T} export threads (default: all cores). Reads run on a warm page cache (the
+ * to a text list needs; slow), {@code --threads T} export threads (default: all cores),
+ * {@code --job-memory 20000000,100000000} to measure instead the peak RSS of the lists job's own-list shuffle and
+ * subsample at those sizes ({@link ListJobMemory}; {@code --job-heap}, {@code --job-compare}). Reads run on a warm page cache (the
  * files were just written), which is the steady state of a training run re-reading its list. Read rates are given
  * per wall-clock second and per CPU second of the reading thread: on a shared, busy machine the CPU-time rates and
  * their ratios are the stable ones.
@@ -60,6 +62,9 @@ public final class ListsBenchmark {
         boolean imports = true;
         boolean textLoad = false;
         int threads = Runtime.getRuntime().availableProcessors();
+        long[] jobSizes = null;
+        String jobHeap = "512m";
+        boolean jobCompare = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--json" -> json = true;
@@ -69,9 +74,14 @@ public final class ListsBenchmark {
                 case "--no-import" -> imports = false;
                 case "--text-load" -> textLoad = true;
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--job-memory" -> jobSizes = java.util.Arrays.stream(args[++i].split(","))
+                        .mapToLong(Long::parseLong).toArray();
+                case "--job-heap" -> jobHeap = args[++i];
+                case "--job-compare" -> jobCompare = true;
                 default -> {
                     System.err.println("usage: ListsBenchmark [--json] [--records N] [--random M] [--dir DIR]"
-                            + " [--no-import] [--text-load] [--threads T]");
+                            + " [--no-import] [--text-load] [--threads T]"
+                            + " [--job-memory N,N... [--job-heap 512m] [--job-compare]]");
                     System.exit(2);
                 }
             }
@@ -83,8 +93,15 @@ public final class ListsBenchmark {
         try {
             b.out.put("benchmark", "lists");
             b.out.put("cores", Runtime.getRuntime().availableProcessors());
-            b.readRates(work, records, random, textLoad);
-            if (imports) {
+            if (jobSizes != null) {
+                // only the peak-RSS measurement (ListJobMemory): it generates lists of many GB and takes minutes
+                List<Map<String, Object>> jm = new ArrayList<>();
+                b.out.put("jobMemory", jm);
+                ListJobMemory.measure(work, jobSizes, jobHeap, jobCompare, jm, b.lines);
+            } else {
+                b.readRates(work, records, random, textLoad);
+            }
+            if (imports && jobSizes == null) {
                 b.importRates(work, threads);
             }
         } finally {
