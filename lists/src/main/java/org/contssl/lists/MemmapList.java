@@ -20,7 +20,8 @@ import java.util.HexFormat;
  *
  * <p>Opening maps the file (in chunks, so lists over 2 GiB work) and reads nothing else: a 10-million-record list opens
  * instantly with no heap proportional to its size. Every accessor is O(1) and thread-safe (absolute reads only).
- * Pages are released by the OS; {@link #close()} only drops this object's references (Java 17 cannot unmap eagerly).
+ * Pages are released by the OS; {@link #close()} only drops this object's references (Java 17 cannot unmap eagerly),
+ * so passes over a whole list read it block-wise with {@link ListScan} instead, keeping the resident set small.
  */
 public final class MemmapList implements AutoCloseable {
 
