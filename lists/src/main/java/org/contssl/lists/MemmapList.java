@@ -3,13 +3,8 @@ package org.contssl.lists;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.CharBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -25,7 +20,8 @@ import java.util.HexFormat;
  *
  * <p>Opening maps the file (in chunks, so lists over 2 GiB work) and reads nothing else: a 10-million-record list opens
  * instantly with no heap proportional to its size. Every accessor is O(1) and thread-safe (absolute reads only).
- * Pages are released by the OS; {@link #close()} only drops this object's references (Java 17 cannot unmap eagerly).
+ * Pages are released by the OS; {@link #close()} only drops this object's references (Java 17 cannot unmap eagerly),
+ * so passes over a whole list read it block-wise with {@link ListScan} instead, keeping the resident set small.
  */
 public final class MemmapList implements AutoCloseable {
 
@@ -46,12 +42,6 @@ public final class MemmapList implements AutoCloseable {
     private final MappedByteBuffer[] chunks;
     private final MappedByteBuffer[] labelChunks;
     private final long labelChunkRecords;
-
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[256]);
-    private static final ThreadLocal<CharsetDecoder> DECODER = ThreadLocal.withInitial(() ->
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT));
 
     /**
      * How to open a list. Every field is optional: {@code null} means "take it from the sidecar, else the default"
@@ -276,84 +266,8 @@ public final class MemmapList implements AutoCloseable {
     /** The record as stored (NUL padding dropped, surrounding whitespace stripped as the reference does). */
     public String recordAt(long i) {
         checkIndex(i);
-        byte[] buf = SCRATCH.get();
-        if (buf.length < width) {
-            buf = new byte[width];
-            SCRATCH.set(buf);
-        }
         int c = (int) (i / chunkRecords);
-        int off = (int) ((i - c * chunkRecords) * width);
-        MappedByteBuffer b = chunks[c];
-        // Find the first NUL eight bytes at a time (SWAR, little-endian words), then check that only NULs follow.
-        int len = -1;
-        int k = 0;
-        for (; k + 8 <= width; k += 8) {
-            long v = b.getLong(off + k);
-            long zero = (v - 0x0101010101010101L) & ~v & 0x8080808080808080L;
-            if (zero != 0) {
-                len = k + (Long.numberOfTrailingZeros(zero) >>> 3);
-                break;
-            }
-        }
-        if (len < 0) {
-            len = k;
-            while (len < width && b.get(off + len) != 0) {
-                len++;
-            }
-        }
-        int j = len + 1;
-        while (j < width && ((j & 7) != 0 || j + 8 > width)) {
-            if (b.get(off + j) != 0) {
-                throw interiorNul(i, len);
-            }
-            j++;
-        }
-        for (; j + 8 <= width; j += 8) {
-            if (b.getLong(off + j) != 0) {
-                throw interiorNul(i, len);
-            }
-        }
-        for (; j < width; j++) {
-            if (b.get(off + j) != 0) {
-                throw interiorNul(i, len);
-            }
-        }
-        b.get(off, buf, 0, len);
-        boolean ascii = true;
-        for (int q = 0; q < len; q++) {
-            if (buf[q] < 0) {
-                ascii = false;
-                break;
-            }
-        }
-        String s;
-        if (ascii) {
-            s = new String(buf, 0, len, StandardCharsets.ISO_8859_1);
-        } else {
-            try {
-                CharBuffer cb = DECODER.get().reset().decode(ByteBuffer.wrap(buf, 0, len));
-                s = cb.toString();
-            } catch (CharacterCodingException e) {
-                throw new ListFormatException(ListFormatException.Problem.INVALID_UTF8, dataFile, i,
-                        "record is not valid UTF-8 (" + e.getMessage() + ")",
-                        "fix or rebuild the list; paths must be UTF-8");
-            }
-        }
-        if (!s.isEmpty() && (Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1)))) {
-            s = s.strip();
-        }
-        if (s.isEmpty()) {
-            throw new ListFormatException(ListFormatException.Problem.EMPTY_RECORD, dataFile, i,
-                    "record is empty (all NUL or whitespace)",
-                    "check --count (the file may hold fewer written records) or rebuild the list");
-        }
-        return s;
-    }
-
-    private ListFormatException interiorNul(long i, int at) {
-        return new ListFormatException(ListFormatException.Problem.NUL_IN_PATH, dataFile, i,
-                "NUL byte at offset " + at + " inside the path (records are NUL-padded at the end only)",
-                "check --record-width (this file may use another width) or rebuild the list");
+        return RecordCodec.decode(chunks[c], (int) ((i - c * chunkRecords) * width), width, dataFile, i);
     }
 
     /** The path of record {@code i} relative to the base directory, after the optional rewrite. */
@@ -387,9 +301,7 @@ public final class MemmapList implements AutoCloseable {
     }
 
     private ListFormatException escapes(long i, String p) {
-        return new ListFormatException(ListFormatException.Problem.PATH_ESCAPES_BASE, dataFile, i,
-                "path '" + p + "' escapes the base directory " + baseDir,
-                "paths must stay inside data.base_dir; fix the list or choose the right base directory");
+        return RecordCodec.escapes(p, baseDir, dataFile, i);
     }
 
     public int labelAt(long i) {
@@ -401,16 +313,33 @@ public final class MemmapList implements AutoCloseable {
         return labelChunks[c].getInt((int) ((i - c * labelChunkRecords) * 4));
     }
 
-    /** Recomputes the SHA-256 of the data file's {@code count} records (reads the whole file once). */
+    /**
+     * Recomputes the SHA-256 of the data file's {@code count} records, reading the file once in blocks through
+     * positional reads: pages touched through the mapping would stay in this process's resident set until the
+     * mapping goes (Java 17 cannot unmap), so a pass over a 60 GB list would look like 60 GB resident.
+     */
     public String computeSha256() {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (MappedByteBuffer chunk : chunks) {
-                md.update(chunk.duplicate().clear());
+            ByteBuffer block = ByteBuffer.allocateDirect(1 << 20);
+            long end = count * width;
+            try (FileChannel ch = FileChannel.open(dataFile, StandardOpenOption.READ)) {
+                for (long pos = 0; pos < end; ) {
+                    block.clear().limit((int) Math.min(block.capacity(), end - pos));
+                    int r = ch.read(block, pos);
+                    if (r < 0) {
+                        throw new IOException("unexpected end of file at byte " + pos);
+                    }
+                    pos += r;
+                    md.update(block.flip());
+                }
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw ListFormatException.ofFile(ListFormatException.Problem.IO_ERROR, dataFile,
+                    "cannot read the list: " + e.getMessage(), "check the file");
         }
     }
 

@@ -27,18 +27,21 @@ public final class Subsample {
         }
         try (MemmapList in = MemmapList.open(src)) {
             long n = in.size() / k;
-            if (n > Integer.MAX_VALUE - 8 && in.hasLabels()) {
-                throw new ListFormatException(ListFormatException.Problem.BAD_OPTION, src, -1,
-                        "subsampled list of " + n + " records is too large", "use a larger data.subsample");
-            }
             ListMetadata m = in.metadata();
-            int[] labels = in.hasLabels() ? new int[(int) n] : null;
-            try (MemmapListWriter w = MemmapListWriter.create(dst, in.recordWidth(), in.baseDir(), in.hasLabels())) {
-                for (long i = 0; i < n; i++) {
-                    String rec = in.recordAt(i * k);
-                    if (labels != null) {
-                        labels[(int) i] = in.labelAt(i * k);
-                        w.add(rec, labels[(int) i]);
+            StreamDiagnostics.QuarterCounts counts = in.hasLabels() && m.numClasses() != null
+                    ? new StreamDiagnostics.QuarterCounts(n, m.numClasses()) : null;
+            // One sequential pass in blocks, not strided reads through the mapping: with k * width below a page,
+            // those would touch (and keep resident) every page of the source.
+            try (MemmapListWriter w = MemmapListWriter.create(dst, in.recordWidth(), in.baseDir(), in.hasLabels());
+                 ListScan scan = ListScan.every(in, k)) {
+                for (long i = 0; i < n && scan.next(); i++) {
+                    String rec = scan.record();
+                    if (in.hasLabels()) {
+                        int label = scan.label();
+                        w.add(rec, label);
+                        if (counts != null) {
+                            counts.add(i, label);
+                        }
                     } else {
                         w.add(rec);
                     }
@@ -51,8 +54,7 @@ public final class Subsample {
                                 firstKeptAtOrAfter(d.end(), k, n), d.description()));
                     }
                 }
-                StreamDiagnostics diag = labels != null && m.numClasses() != null
-                        ? StreamDiagnostics.ofLabels(labels, m.numClasses()) : null;
+                StreamDiagnostics diag = counts != null ? counts.result() : null;
                 return w.commit(ListMetadata.builder()
                         .role(m.role())
                         .source(m.source())

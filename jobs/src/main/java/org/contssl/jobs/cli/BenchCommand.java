@@ -102,10 +102,21 @@ public class BenchCommand implements Runnable {
         @Option(names = "--threads", description = "Export threads (default: all cores, ${DEFAULT-VALUE}).")
         int threads = D.threads();
 
+        @Option(names = "--job-memory", split = ",", paramLabel = "N",
+                description = "Instead: peak RSS of the lists job's own-list shuffle and subsample at these record"
+                        + " counts (e.g. 20000000,100000000), each in a child JVM; generates lists of many GB.")
+        long[] jobSizes = D.jobSizes();
+
+        @Option(names = "--job-heap", description = "-Xmx of those child JVMs (default ${DEFAULT-VALUE}).")
+        String jobHeap = D.jobHeap();
+
+        @Option(names = "--job-compare", description = "Also time the mapped random-access shuffle (slow).")
+        boolean jobCompare;
+
         @Override
         BenchReport measure(PrintStream progress) throws Exception {
-            return ListsBenchmark.run(new ListsBenchmark.Options(records, random, dir, !noImport, textLoad, threads),
-                    progress);
+            return ListsBenchmark.run(new ListsBenchmark.Options(records, random, dir, !noImport, textLoad, threads,
+                    jobSizes, jobHeap, jobCompare), progress);
         }
     }
 

@@ -53,10 +53,16 @@ public final class ListsBenchmark {
      * @param textLoad whether to also time holding the whole text list in memory (what random access to a text list
      *     needs; slow)
      * @param threads export threads of the importers
+     * @param jobSizes when not empty, measure instead the peak RSS of the lists job's own-list shuffle and subsample
+     *     at these record counts, each in a child JVM ({@link ListJobMemory}; generates lists of many GB)
+     * @param jobHeap the child JVMs' -Xmx, so the peak means something
+     * @param jobCompare also time the mapped random-access shuffle the bucket shuffle replaced
      */
-    public record Options(long records, long randomReads, Path dir, boolean imports, boolean textLoad, int threads) {
+    public record Options(long records, long randomReads, Path dir, boolean imports, boolean textLoad, int threads,
+                          long[] jobSizes, String jobHeap, boolean jobCompare) {
         public static Options defaults() {
-            return new Options(10_000_000, 1_000_000, null, true, false, Runtime.getRuntime().availableProcessors());
+            return new Options(10_000_000, 1_000_000, null, true, false, Runtime.getRuntime().availableProcessors(),
+                    new long[0], "512m", false);
         }
     }
 
@@ -74,9 +80,17 @@ public final class ListsBenchmark {
         ListsBenchmark b = new ListsBenchmark(BenchReport.start("lists", log));
         long t0 = System.nanoTime();
         try {
-            b.readRates(work, o.records(), o.randomReads(), o.textLoad());
-            if (o.imports()) {
-                b.importRates(work, o.threads());
+            if (o.jobSizes().length > 0) {
+                List<Map<String, Object>> jm = new ArrayList<>();
+                List<String> lines = new ArrayList<>();
+                ListJobMemory.measure(work, o.jobSizes(), o.jobHeap(), o.jobCompare(), jm, lines);
+                lines.forEach(l -> b.report.say("%s", l));
+                b.report.put("jobMemory", jm);
+            } else {
+                b.readRates(work, o.records(), o.randomReads(), o.textLoad());
+                if (o.imports()) {
+                    b.importRates(work, o.threads());
+                }
             }
         } finally {
             if (temp) {
