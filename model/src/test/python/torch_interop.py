@@ -6,10 +6,11 @@ with zero-init residual BN whose `fc` is replaced by the 3-layer projector, and 
 reference counterpart) as a module with `features` (the conv stack) and `fc`. Everything runs in eval mode, so BN
 uses the running statistics.
 
-usage: torch_interop.py make <dir>   seeded random model -> ddp.pth (reference checkpoint: DDP 'module.' keys,
+usage: torch_interop.py make <dir>...   seeded random model -> ddp.pth (reference checkpoint: DDP 'module.' keys,
                                      optimizer, sampler, epoch, arch), plain.pth (bare state_dict), legacy.pth
-                                     (pre-1.6 container), missing.pth (one tensor dropped), keys.json, torch.out.bin
-       torch_interop.py load <dir>   loads every file of job.json "files" (.safetensors parsed by hand: Debian has
+                                     (pre-1.6 container), missing.pth (one tensor dropped), keys.json, torch.out.bin;
+                                     with "full": false in job.json only ddp.pth (state_dict and arch)
+       torch_interop.py load <dir>...   loads every file of job.json "files" (.safetensors parsed by hand: Debian has
                                      no python3-safetensors; .pth with torch.load(weights_only=True)) into the
                                      reference model, strict, and writes <file>.out.bin
 Outputs are float32 little-endian: for the n images of images.bin, the pooled feature h, the projector output z and
@@ -139,6 +140,9 @@ def make(d, job):
         p.grad = torch.ones_like(p)
     opt.step()
     ddp_sd = {"module." + k: v for k, v in sd.items()}
+    if not job["full"]:
+        torch.save({"state_dict": ddp_sd, "arch": job["arch"]}, os.path.join(d, "ddp.pth"))
+        return
     sampler = {"buffer": {"index": torch.arange(8), "seen": torch.ones(8, dtype=torch.bool),
                           "feature": torch.zeros(8, 4)}, "db_head": 8, "num_batches_seen": 2, "batch_history": [[1, 2]]}
     ckpt = {"state_dict": ddp_sd, "optimizer": opt.state_dict(), "sampler": sampler, "epoch": 0, "batch_i": 3,
@@ -165,12 +169,12 @@ def load(d, job):
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("make", "load"):
-        raise SystemExit("usage: torch_interop.py make|load <dir>")
-    d = sys.argv[2]
-    job = json.load(open(os.path.join(d, "job.json")))
+    if len(sys.argv) < 3 or sys.argv[1] not in ("make", "load"):
+        raise SystemExit("usage: torch_interop.py make|load <dir>...")
     torch.set_num_threads(1)
-    (make if sys.argv[1] == "make" else load)(d, job)
+    for d in sys.argv[2:]:
+        job = json.load(open(os.path.join(d, "job.json")))
+        (make if sys.argv[1] == "make" else load)(d, job)
 
 
 if __name__ == "__main__":
