@@ -1,0 +1,63 @@
+package org.contssl.steps.pretrain;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.contssl.model.ModelState;
+import org.contssl.model.SimSiamSpec;
+import org.contssl.model.io.CheckpointFormatException;
+import org.contssl.model.io.PretrainedWeights;
+
+/**
+ * What {@code model.pretrained} may name: a contssl {@code checkpoints/checkpoint_*} directory, or a file —
+ * the reference's {@code torch.save} checkpoint, a plain SimSiam state_dict, a safetensors export or a contssl
+ * {@code model.state} (docs/pytorch-interop.md). Either way the result is the encoder + predictor weights checked
+ * against the configured model; a missing or unusable source is a one-line {@link CheckpointFormatException}
+ * (or {@link NoSuchFileException}), which the CLI reports as a bad input file.
+ */
+public final class PretrainedSource {
+
+    private PretrainedSource() {
+    }
+
+    public static ModelState read(Path path, SimSiamSpec spec) throws IOException {
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString(), null, "model.pretrained names nothing that exists");
+        }
+        if (!Files.isDirectory(path)) {
+            return PretrainedWeights.read(path, spec);
+        }
+        Path modelFile;
+        try {
+            modelFile = TrainingCheckpoints.modelFileOf(path);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException("model.pretrained=" + path + ": " + e.getMessage(), e);
+        }
+        if (!Files.isRegularFile(modelFile)) {
+            throw new CheckpointFormatException("model.pretrained=" + path + " is not a contssl checkpoint (no "
+                    + modelFile.getFileName() + " in it): point it at a checkpoints/checkpoint_* directory");
+        }
+        ModelState state;
+        try (InputStream in = Files.newInputStream(modelFile)) {
+            state = ModelState.read(in, modelFile.toString());
+        } catch (CheckpointFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CheckpointFormatException(e.getMessage(), e);
+        }
+        SimSiamSpec s = state.spec();
+        if (!s.backbone().equals(spec.backbone()) || s.inChannels() != spec.inChannels()
+                || s.cifarStem() != spec.cifarStem()) {
+            throw new CheckpointFormatException("model.pretrained=" + path + " holds a " + describe(s)
+                    + " model but the run is configured for " + describe(spec)
+                    + ": set model.backbone, data.channels and model.cifar_stem to match or use another checkpoint");
+        }
+        return new ModelState(s, state.tensors(), null);
+    }
+
+    private static String describe(SimSiamSpec s) {
+        return s.backbone() + " (" + s.inChannels() + " channels" + (s.cifarStem() ? ", CIFAR stem" : "") + ")";
+    }
+}
