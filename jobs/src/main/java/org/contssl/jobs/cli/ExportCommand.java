@@ -137,9 +137,9 @@ public class ExportCommand implements Callable<Integer> {
         m.put("model", model);
         Map<String, Object> ck = new LinkedHashMap<>();
         ck.put("name", cp.name());
+        ck.putAll(cp.metadata()); // step, stream position, parameter hash (as the checkpoint's manifest has them)
         ck.put("progress", cp.progress());
         ck.put("created", cp.created());
-        ck.putAll(cp.metadata());
         m.put("checkpoint", ck);
         m.put("workdir", dir.root().toString());
         if (Files.exists(dir.resolvedConfig())) {
@@ -167,7 +167,10 @@ public class ExportCommand implements Callable<Integer> {
         List<Path> sidecars = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(listsDir)) {
             ds.forEach(p -> {
-                if (Sidecars.isSidecar(p)) {
+                // a sidecar sits next to its list (<list>.json); other JSON there (the stream plan) is not one
+                String n = p.getFileName().toString();
+                if (Sidecars.isSidecar(p) && Files.isRegularFile(p.resolveSibling(
+                        n.substring(0, n.length() - Sidecars.SUFFIX.length())))) {
                     sidecars.add(p);
                 }
             });

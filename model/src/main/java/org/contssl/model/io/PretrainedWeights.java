@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +38,7 @@ public final class PretrainedWeights {
     /** Reads {@code file} as weights for a model of {@code spec}. */
     public static ModelState read(Path file, SimSiamSpec spec) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "model.pretrained: no such file");
+            throw new CheckpointFormatException(file + " does not exist or is not a file");
         }
         byte[] head = TorchCheckpointReader.head(file, 32);
         if (isContsslState(head)) {

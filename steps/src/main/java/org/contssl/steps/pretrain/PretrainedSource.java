@@ -3,7 +3,6 @@ package org.contssl.steps.pretrain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.contssl.model.ModelState;
 import org.contssl.model.SimSiamSpec;
@@ -14,8 +13,8 @@ import org.contssl.model.io.PretrainedWeights;
  * What {@code model.pretrained} may name: a contssl {@code checkpoints/checkpoint_*} directory, or a file —
  * the reference's {@code torch.save} checkpoint, a plain SimSiam state_dict, a safetensors export or a contssl
  * {@code model.state} (docs/pytorch-interop.md). Either way the result is the encoder + predictor weights checked
- * against the configured model; a missing or unusable source is a one-line {@link CheckpointFormatException}
- * (or {@link NoSuchFileException}), which the CLI reports as a bad input file.
+ * against the configured model; a missing or unusable source is a one-line {@link CheckpointFormatException},
+ * which the CLI reports as a bad input file.
  */
 public final class PretrainedSource {
 
@@ -24,7 +23,7 @@ public final class PretrainedSource {
 
     public static ModelState read(Path path, SimSiamSpec spec) throws IOException {
         if (!Files.exists(path)) {
-            throw new NoSuchFileException(path.toString(), null, "model.pretrained names nothing that exists");
+            throw new CheckpointFormatException("model.pretrained=" + path + " does not exist");
         }
         if (!Files.isDirectory(path)) {
             return PretrainedWeights.read(path, spec);
