@@ -43,8 +43,7 @@ public final class PretrainedWeights {
         byte[] head = TorchCheckpointReader.head(file, 32);
         if (isContsslState(head)) {
             try (InputStream in = Files.newInputStream(file)) {
-                ModelState s = ModelState.read(in, file.toString());
-                return new ModelState(s.spec(), s.tensors(), null);
+                return requireSpec(ModelState.read(in, file.toString()), spec, file.toString());
             } catch (CheckpointFormatException e) {
                 throw e;
             } catch (IOException e) {
@@ -63,6 +62,22 @@ public final class PretrainedWeights {
             throw new CheckpointFormatException(file + " cannot be read as a checkpoint (" + e.getMessage()
                     + "): the file is damaged or not a torch.save file", e);
         }
+    }
+
+    /**
+     * A contssl state's parameters if its architecture is {@code spec}'s (backbone, input channels, stem), else a
+     * one-line error naming both.
+     */
+    public static ModelState requireSpec(ModelState state, SimSiamSpec spec, String source)
+            throws CheckpointFormatException {
+        SimSiamSpec s = state.spec();
+        if (!s.backbone().equals(spec.backbone()) || s.inChannels() != spec.inChannels()
+                || s.cifarStem() != spec.cifarStem()) {
+            throw new CheckpointFormatException(source + " holds a " + describe(s) + " model but the run is "
+                    + "configured for " + describe(spec) + ": set model.backbone, data.channels and model.cifar_stem "
+                    + "to match or use another checkpoint");
+        }
+        return new ModelState(s, state.tensors(), null);
     }
 
     /** The tensors of a {@code spec} SimSiam with projector and predictor, in state_dict order. */

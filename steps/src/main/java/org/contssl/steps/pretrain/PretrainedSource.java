@@ -46,17 +46,6 @@ public final class PretrainedSource {
         } catch (IOException e) {
             throw new CheckpointFormatException(e.getMessage(), e);
         }
-        SimSiamSpec s = state.spec();
-        if (!s.backbone().equals(spec.backbone()) || s.inChannels() != spec.inChannels()
-                || s.cifarStem() != spec.cifarStem()) {
-            throw new CheckpointFormatException("model.pretrained=" + path + " holds a " + describe(s)
-                    + " model but the run is configured for " + describe(spec)
-                    + ": set model.backbone, data.channels and model.cifar_stem to match or use another checkpoint");
-        }
-        return new ModelState(s, state.tensors(), null);
-    }
-
-    private static String describe(SimSiamSpec s) {
-        return s.backbone() + " (" + s.inChannels() + " channels" + (s.cifarStem() ? ", CIFAR stem" : "") + ")";
+        return PretrainedWeights.requireSpec(state, spec, "model.pretrained=" + path);
     }
 }
