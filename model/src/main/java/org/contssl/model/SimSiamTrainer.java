@@ -345,7 +345,11 @@ public final class SimSiamTrainer implements AutoCloseable {
     }
 
     public void loadPretrained(InputStream in, String source) throws IOException {
-        ModelState state = ModelState.read(in, source);
+        loadPretrained(ModelState.read(in, source), source);
+    }
+
+    /** As {@link #loadPretrained(InputStream)} for weights already read (e.g. converted from a PyTorch file). */
+    public void loadPretrained(ModelState state, String source) throws IOException {
         Engines.callIo(() -> {
             applyTensors(state, source);
             sgd.reset();

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
         description = "Continuous self-supervised learning (single-pass SimSiam with replay buffers) as chained,"
                 + " restartable Spring Batch jobs.",
         subcommands = {DemoCommand.class, RunCommand.class, RestartCommand.class, StatusCommand.class,
-                ReportCommand.class, ListsCommand.class, BenchCommand.class, ParityCommand.class, PresetsCommand.class, PlanCommand.class},
+                ReportCommand.class, ListsCommand.class, BenchCommand.class, ParityCommand.class,
+                PresetsCommand.class, PlanCommand.class, ExportCommand.class},
         footer = {"", ExitCodes.HELP})
 public class ContsslCommand implements Runnable {
 

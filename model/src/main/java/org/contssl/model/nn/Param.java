@@ -3,8 +3,9 @@ package org.contssl.model.nn;
 import ai.djl.ndarray.NDArray;
 
 /**
- * One named model tensor. Names follow the PyTorch state_dict of the reference model
- * ({@code encoder.0.layer1.0.conv1.weight}, {@code predictor.3.bias}, ...) so the parity script can load them directly.
+ * One named model tensor. Names are those of a PyTorch SimSiam whose encoder is {@code Sequential(backbone,
+ * projector)} ({@code encoder.0.layer1.0.conv1.weight}, {@code predictor.3.bias}, ...), the layout the parity script
+ * builds; the reference's own checkpoint keys differ and are mapped by {@link org.contssl.model.io.ReferenceNames}.
  */
 public final class Param {
     private final String name;

@@ -6,8 +6,15 @@ import ai.djl.ndarray.NDManager;
 /**
  * SimSiam (docs/reference-system.md §5): encoder = backbone + 3-layer projector
  * {@code Linear(c→c, no bias)-BN-ReLU-Linear(c→c, no bias)-BN-ReLU-Linear(c→dim, bias frozen)-BN(no affine)}, predictor
- * {@code Linear(dim→pred, no bias)-BN-ReLU-Linear(pred→dim)}. Tensor names are the reference model's state_dict keys
- * ({@code encoder.0.*} backbone, {@code encoder.1.*} projector, {@code predictor.*}).
+ * {@code Linear(dim→pred, no bias)-BN-ReLU-Linear(pred→dim)}.
+ *
+ * <p>Tensor names are contssl's own: the encoder is laid out as {@code Sequential(backbone, projector)}, so the
+ * backbone is {@code encoder.0.*} (torchvision names below it, e.g. {@code encoder.0.layer1.0.conv1.weight}), the
+ * projector {@code encoder.1.*} and the predictor {@code predictor.*}. They are <em>not</em> the reference's
+ * state_dict keys: the reference replaces the ResNet's {@code fc} by the projector, giving
+ * {@code module.encoder.conv1.weight}, {@code module.encoder.fc.0.weight}, {@code module.predictor.0.weight}.
+ * {@link org.contssl.model.io.ReferenceNames} maps between the two (docs/pytorch-interop.md); the names here must
+ * never change, because they seed the initial weights ({@link Init}) and key contssl's checkpoints.
  */
 public final class SimSiamNet implements AutoCloseable {
     private final ParamStore store;

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.contssl.core.AtomicFiles;
+import org.contssl.model.Engines;
+import org.contssl.model.SimSiamSpec;
+import org.contssl.steps.pretrain.PretrainedSource;
 
 /**
  * Binds a preset (YAML on the classpath under {@code presets/} or a file) plus Hydra-style
@@ -79,7 +83,30 @@ public final class ConfigLoader {
         for (String override : overrides) {
             apply(tree, override);
         }
-        return bind(tree);
+        ResolvedConfig resolved = bind(tree);
+        checkPretrained(resolved.config());
+        return resolved;
+    }
+
+    /**
+     * A new run reads {@code model.pretrained} completely before any job starts, so a missing, truncated, foreign or
+     * mismatched file fails at once as a bad input (not as a failed pretrain step after the lists were built).
+     * Restarts do not repeat it: once a checkpoint exists the file is no longer used.
+     */
+    private static void checkPretrained(RunConfig c) {
+        String file = c.model().pretrained();
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        SimSiamSpec spec = SimSiamSpec.of(c.model().backbone(), c.data().channels(), c.data().insize(),
+                c.model().cifarStem());
+        // the engine starts here as the pretrain step would start it (the inter-op pool cannot change later)
+        Engines.configure(c.environment().threads(), 1);
+        try {
+            PretrainedSource.read(Path.of(file), spec);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
     }
 
     /** Reads a resolved config saved in a workdir (no overrides: it is already complete). */

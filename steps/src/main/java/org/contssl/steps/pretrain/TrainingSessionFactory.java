@@ -3,7 +3,6 @@ package org.contssl.steps.pretrain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.contssl.lists.MemmapList;
@@ -84,7 +83,7 @@ public final class TrainingSessionFactory {
                     buffer = ReplayBuffers.create(bufferSpec, workdir.bufferDir());
                 }
                 if (!m.pretrained().isBlank()) {
-                    loadPretrained(trainer, Path.of(m.pretrained()));
+                    loadPretrained(trainer, Path.of(m.pretrained()), spec);
                 }
             }
         } catch (IOException e) {
@@ -104,16 +103,12 @@ public final class TrainingSessionFactory {
         return new TrainingSession(ctx, checkpoints, metrics, state, restoredFrom);
     }
 
-    /** {@code model.pretrained}: encoder and predictor from a contssl checkpoint; optimizer and buffer start fresh. */
-    private static void loadPretrained(SimSiamTrainer trainer, Path path) throws IOException {
-        Path modelFile = TrainingCheckpoints.modelFileOf(path);
-        if (!Files.isRegularFile(modelFile)) {
-            throw new IllegalArgumentException("model.pretrained=" + path + " is not a contssl checkpoint (no "
-                    + modelFile.getFileName() + " in it): point it at a checkpoints/checkpoint_* directory");
-        }
-        try (InputStream in = Files.newInputStream(modelFile)) {
-            trainer.loadPretrained(in, modelFile.toString());
-        }
+    /**
+     * {@code model.pretrained}: encoder and predictor from a contssl checkpoint or a PyTorch file (names mapped,
+     * shapes checked by {@link PretrainedSource}); optimizer and buffer start fresh.
+     */
+    private static void loadPretrained(SimSiamTrainer trainer, Path path, SimSiamSpec spec) throws IOException {
+        trainer.loadPretrained(PretrainedSource.read(path, spec), path.toString());
         log.info("initialised encoder and predictor from {}", path);
     }
 
