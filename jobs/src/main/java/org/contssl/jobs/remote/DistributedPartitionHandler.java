@@ -25,8 +25,8 @@ import org.springframework.core.task.AsyncTaskExecutor;
  * <ul>
  *   <li>a partition claimed by a worker whose heartbeat went stale (kill -9) is released and sent again, so another
  *   worker — or this process — runs it; partitions that completed are never sent again;</li>
- *   <li>a request nobody claims while no live worker has a free slot (all busy with sweep cells, or all gone) is
- *   claimed and run here, so a run never waits on workers that cannot come.</li>
+ *   <li>a request nobody claims while no live worker has a free slot (all busy with sweep cells, or all gone), or
+ *   that nobody claims for a minute, is claimed and run here, so a run never waits on workers that cannot come.</li>
  * </ul>
  * Partition results are identical wherever they run: a partition reads only its execution context and the
  * workdir, which all participants share.
@@ -36,6 +36,8 @@ public final class DistributedPartitionHandler implements PartitionHandler {
     private static final Logger log = LoggerFactory.getLogger(DistributedPartitionHandler.class);
     private static final long POLL_MILLIS = 500;
     private static final int UNCLAIMED_POLLS_BEFORE_LOCAL = 6;
+    /** A request no live worker takes within a minute (an old worker that cannot read it) runs here. */
+    private static final int UNCLAIMED_POLLS_ALWAYS_LOCAL = 120;
     private final TaskExecutorPartitionHandler local;
     private final Step step;
     private final AsyncTaskExecutor executor;
@@ -128,9 +130,10 @@ public final class DistributedPartitionHandler implements PartitionHandler {
                     idle = transport.registry().idleSlots();
                 }
                 int polls = unclaimedPolls.merge(id, 1, Integer::sum);
-                if (idle == 0 && polls >= UNCLAIMED_POLLS_BEFORE_LOCAL && transport.registry().claim(id, self)) {
-                    log.info("no worker free for partition {}: running it in this process",
-                            pending.get(id).getStepName());
+                boolean takeOver = idle == 0 && polls >= UNCLAIMED_POLLS_BEFORE_LOCAL
+                        || polls >= UNCLAIMED_POLLS_ALWAYS_LOCAL;
+                if (takeOver && transport.registry().claim(id, self)) {
+                    log.info("no worker took partition {}: running it in this process", pending.get(id).getStepName());
                     StepExecution execution = current != null ? current : pending.get(id);
                     runningHere.put(id, executor.submit(() -> runHere(execution)));
                 }

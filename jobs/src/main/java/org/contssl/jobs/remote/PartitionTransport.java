@@ -39,7 +39,10 @@ public final class PartitionTransport {
         JdbcChannelMessageStore store = new JdbcChannelMessageStore(dataSource);
         store.setChannelMessageStoreQueryProvider(new PostgresChannelMessageStoreQueryProvider());
         store.setRegion("contssl");
-        store.addAllowedPatterns("org.springframework.batch.integration.partition.*");
+        // the store deserializes only allow-listed classes: the message, its headers and Spring Batch's request
+        store.addAllowedPatterns("org.springframework.batch.integration.partition.StepExecutionRequest",
+                "org.springframework.messaging.support.GenericMessage", "org.springframework.messaging.MessageHeaders",
+                "java.util.*", "java.lang.*");
         store.afterPropertiesSet();
         this.channel = new QueueChannel(new MessageGroupQueue(store, GROUP));
         this.registry = new WorkerRegistry(dataSource);
