@@ -62,7 +62,7 @@ public class ProbeJobConfiguration {
         executor.setConcurrencyLimit(ProbeStepListener.parallelPartitions(config));
         return new StepBuilder("probe", jobRepository)
                 .partitioner("probePartition", probePartitioner)
-                .partitionHandler(DistributedPartitionHandler.of(probePartitionStep, executor, jobRepository))
+                .partitionHandler(DistributedPartitionHandler.of(probePartitionStep, executor, jobRepository, true))
                 .listener(new ProbeStepListener(config, workdir))
                 .listener(new FailureReasonListener())
                 .build();

@@ -43,9 +43,11 @@ public final class DistributedPartitionHandler implements PartitionHandler {
     private final AsyncTaskExecutor executor;
     private final JobRepository repository;
     private final PartitionTransport transport;
+    private final boolean helpBusyWorkers;
 
     private DistributedPartitionHandler(Step step, AsyncTaskExecutor executor, JobRepository repository,
-                                        PartitionTransport transport) throws Exception {
+                                        PartitionTransport transport, boolean helpBusyWorkers) throws Exception {
+        this.helpBusyWorkers = helpBusyWorkers;
         this.step = step;
         this.executor = executor;
         this.repository = repository;
@@ -56,11 +58,17 @@ public final class DistributedPartitionHandler implements PartitionHandler {
     /**
      * The partition handler of {@code step}: Spring Batch's own thread-pool handler when the job repository is a
      * workdir's H2 file (single machine, behaviour unchanged), this distributing handler with a shared database.
+     *
+     * @param helpBusyWorkers run a waiting partition here as soon as every live worker is busy (short partitions
+     *                        that a busy worker may itself be waiting for: probes inside sweep cells), rather than only
+     *                        when no worker is alive (long partitions worth queueing for: sweep cells)
      */
-    public static PartitionHandler of(Step step, AsyncTaskExecutor executor, JobRepository repository) {
+    public static PartitionHandler of(Step step, AsyncTaskExecutor executor, JobRepository repository,
+                                      boolean helpBusyWorkers) {
         try {
             var transport = PartitionTransport.current();
-            return transport.isPresent() ? new DistributedPartitionHandler(step, executor, repository, transport.get())
+            return transport.isPresent()
+                    ? new DistributedPartitionHandler(step, executor, repository, transport.get(), helpBusyWorkers)
                     : localHandler(step, executor);
         } catch (Exception e) {
             throw new IllegalStateException("cannot set up the partition handler of " + step.getName(), e);
@@ -79,6 +87,8 @@ public final class DistributedPartitionHandler implements PartitionHandler {
     public Collection<StepExecution> handle(StepExecutionSplitter splitter, StepExecution managerStepExecution)
             throws Exception {
         if (transport.registry().idleSlots() == 0) {
+            log.info("{}: no worker has a free slot; partitions run in this process",
+                    managerStepExecution.getStepName());
             return local.handle(splitter, managerStepExecution);
         }
         Set<StepExecution> partitions = splitter.split(managerStepExecution, 1);
@@ -126,12 +136,16 @@ public final class DistributedPartitionHandler implements PartitionHandler {
                     }
                     continue;
                 }
-                if (idle < 0) {
-                    idle = transport.registry().idleSlots();
-                }
                 int polls = unclaimedPolls.merge(id, 1, Integer::sum);
-                boolean takeOver = idle == 0 && polls >= UNCLAIMED_POLLS_BEFORE_LOCAL
-                        || polls >= UNCLAIMED_POLLS_ALWAYS_LOCAL;
+                boolean busyHere = runningHere.values().stream().anyMatch(f -> !f.isDone());
+                if (busyHere || polls < UNCLAIMED_POLLS_BEFORE_LOCAL) {
+                    continue; // one partition at a time here, so the executor never blocks this loop
+                }
+                if (idle < 0) {
+                    idle = helpBusyWorkers ? transport.registry().idleSlots()
+                            : (int) transport.registry().workers().stream().filter(WorkerRegistry.Worker::alive).count();
+                }
+                boolean takeOver = idle == 0 || helpBusyWorkers && polls >= UNCLAIMED_POLLS_ALWAYS_LOCAL;
                 if (takeOver && transport.registry().claim(id, self)) {
                     log.info("no worker took partition {}: running it in this process", pending.get(id).getStepName());
                     StepExecution execution = current != null ? current : pending.get(id);

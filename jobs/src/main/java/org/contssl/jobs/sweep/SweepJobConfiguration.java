@@ -24,12 +24,12 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * {@code sweep}: one job whose partitioned step has one partition per grid cell; a partition runs (or resumes) that
@@ -96,11 +96,14 @@ public class SweepJobConfiguration {
         return resumed.exitCode() == ExitCodes.USAGE ? PipelineLauncher.run(workdir, config) : resumed;
     }
 
+    /**
+     * The cell's tasklet holds no transaction of its own: it launches a whole pipeline, whose job repository calls
+     * must commit as they go — inside a chunk transaction on the same (shared) data source they would all join it.
+     */
     @Bean
-    public Step sweepCellStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                              Tasklet sweepCellTasklet) {
+    public Step sweepCellStep(JobRepository jobRepository, Tasklet sweepCellTasklet) {
         return new StepBuilder(CELL_STEP, jobRepository)
-                .tasklet(sweepCellTasklet, transactionManager)
+                .tasklet(sweepCellTasklet, new ResourcelessTransactionManager())
                 .listener(new FailureReasonListener())
                 .build();
     }
@@ -112,7 +115,7 @@ public class SweepJobConfiguration {
         executor.setConcurrencyLimit(1);
         return new StepBuilder("sweepCells", jobRepository)
                 .partitioner(CELL_STEP, sweepPartitioner)
-                .partitionHandler(DistributedPartitionHandler.of(sweepCellStep, executor, jobRepository))
+                .partitionHandler(DistributedPartitionHandler.of(sweepCellStep, executor, jobRepository, false))
                 .listener(new FailureReasonListener())
                 .build();
     }

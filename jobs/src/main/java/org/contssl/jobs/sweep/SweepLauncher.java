@@ -7,6 +7,7 @@ import org.contssl.jobs.config.JobsContext;
 import org.contssl.jobs.launch.Outcome;
 import org.contssl.jobs.launch.WorkdirLock;
 import org.contssl.steps.config.ConfigLoader;
+import org.contssl.steps.failure.FailureReasonListener;
 import org.contssl.steps.workdir.Workdir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 /**
@@ -79,11 +81,24 @@ public final class SweepLauncher {
             SweepSummary summary = SweepSummary.write(dir.root(), grid);
             String line = summary.completed() + "/" + grid.cells().size() + " cells COMPLETED; comparison: "
                     + summary.markdown();
-            return execution.getStatus() == BatchStatus.COMPLETED ? new Outcome(ExitCodes.OK, "sweep COMPLETED, "
-                    + line) : new Outcome(ExitCodes.JOB_FAILED, "sweep " + execution.getStatus() + ", " + line
-                    + " (resume: ./run.sh sweep --root " + dir.root() + ")");
+            if (execution.getStatus() == BatchStatus.COMPLETED) {
+                return new Outcome(ExitCodes.OK, "sweep COMPLETED, " + line);
+            }
+            return new Outcome(ExitCodes.JOB_FAILED, "sweep " + execution.getStatus() + ", " + line
+                    + firstReason(repository.getJobExecution(execution.getId())) + " (resume: ./run.sh sweep --root "
+                    + dir.root() + ")");
         } catch (Exception e) {
             throw new IllegalStateException("sweep " + dir.root() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The one-line reason of the first cell that failed, for the sweep's own line. */
+    private static String firstReason(JobExecution execution) {
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStatus().isUnsuccessful() && step.getExecutionContext().containsKey(FailureReasonListener.KEY)) {
+                return "; first failure: " + step.getExecutionContext().getString(FailureReasonListener.KEY);
+            }
+        }
+        return "";
     }
 }
