@@ -75,7 +75,12 @@ public class SweepJobConfiguration {
         return (contribution, chunk) -> {
             ResolvedConfig config = ConfigLoader.load(preset.isEmpty() ? null : preset,
                     overrides.isEmpty() ? List.of() : Arrays.asList(overrides.split("\n")));
-            Outcome outcome = runOrResume(Workdir.of(workdir), config);
+            // a thread of its own: the step's thread is inside the chunk's transaction scope, and a job repository
+            // refuses to launch a job from within a transaction
+            var launch = new java.util.concurrent.FutureTask<>(() -> runOrResume(Workdir.of(workdir), config));
+            Thread thread = new Thread(launch, "cell-" + cell);
+            thread.start();
+            Outcome outcome = launch.get();
             if (outcome.exitCode() != ExitCodes.OK && outcome.exitCode() != ExitCodes.ALREADY_COMPLETE) {
                 throw new IllegalStateException("cell " + cell + ": " + outcome.message());
             }
@@ -97,8 +102,8 @@ public class SweepJobConfiguration {
     }
 
     /**
-     * The cell's tasklet holds no transaction of its own: it launches a whole pipeline, whose job repository calls
-     * must commit as they go — inside a chunk transaction on the same (shared) data source they would all join it.
+     * The cell's tasklet holds no database transaction: it runs a whole pipeline for minutes, and must not keep a
+     * pooled connection of the shared database busy all that time.
      */
     @Bean
     public Step sweepCellStep(JobRepository jobRepository, Tasklet sweepCellTasklet) {
