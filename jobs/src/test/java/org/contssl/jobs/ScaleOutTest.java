@@ -199,13 +199,20 @@ class ScaleOutTest {
         throw new AssertionError("workers did not start; see " + shared);
     }
 
-    private static void stopAll(List<Process> workers) throws InterruptedException {
+    private static void stopAll(List<Process> workers) throws Exception {
         for (Process w : workers) {
             w.destroy();
         }
         for (Process w : workers) {
             if (!w.waitFor(60, TimeUnit.SECONDS)) {
                 w.destroyForcibly();
+            }
+        }
+        // the temporary directory goes away with the test: keep the workers' logs for a failure's diagnosis
+        Path keep = Files.createDirectories(Path.of("target", "scaleout-logs"));
+        try (var logs = Files.newDirectoryStream(shared, "worker-*.log")) {
+            for (Path log : logs) {
+                Files.copy(log, keep.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }
