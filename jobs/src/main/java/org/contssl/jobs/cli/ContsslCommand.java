@@ -1,18 +1,35 @@
 package org.contssl.jobs.cli;
 
+import org.contssl.jobs.config.JobDatabase;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 @Command(name = "contssl", mixinStandardHelpOptions = true, version = "contssl 0.1.0",
         description = "Continuous self-supervised learning (single-pass SimSiam with replay buffers) as chained,"
                 + " restartable Spring Batch jobs.",
         subcommands = {DemoCommand.class, RunCommand.class, RestartCommand.class, StatusCommand.class,
                 ReportCommand.class, ListsCommand.class, BenchCommand.class, ParityCommand.class,
-                PresetsCommand.class, PlanCommand.class, ExportCommand.class},
+                PresetsCommand.class, PlanCommand.class, ExportCommand.class, WorkerCommand.class,
+                SweepCommand.class},
         footer = {"", ExitCodes.HELP})
 public class ContsslCommand implements Runnable {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    public ContsslCommand() {
+        // one command per parse: a previous command's --db (tests run several in one JVM) must not leak
+        JobDatabase.use(null);
+    }
+
+    /** Inherited by every subcommand, so `run`, `restart`, `status`, `worker`, `sweep`… all take it. */
+    @Option(names = "--db", scope = ScopeType.INHERIT, paramLabel = "URL", defaultValue = "${env:CONTSSL_DB}",
+            description = "Shared job repository, jdbc:postgresql://HOST[:PORT]/DB (default: $CONTSSL_DB, else"
+                    + " the H2 file in each workdir). See docs/scaling-out.md.")
+    void db(String url) {
+        JobDatabase.use(url);
+    }
 
     @Override
     public void run() {

@@ -15,11 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Job and step executions of a workdir (from its H2 job database): status, counts, times, reasons.",
+        description = "Job and step executions of a workdir (from its job database): status, counts, times, reasons;"
+                + " with --db and no --workdir, every experiment of the shared repository.",
         footer = {"", ExitCodes.HELP})
 public class StatusCommand implements Callable<Integer> {
 
-    @Option(names = "--workdir", required = true)
+    @Option(names = "--workdir", description = "Workdir to show; without it and with --db: every experiment of the"
+            + " shared job repository, one line each.")
     String workdir;
 
     @Option(names = "--json", description = "Print JSON instead of a table.")
@@ -27,6 +29,9 @@ public class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (workdir == null) {
+            return SharedStatus.print(json);
+        }
         Workdir dir = Workdir.of(workdir);
         if (!Files.exists(dir.databaseFile())) {
             System.err.println("error: no job database in " + dir.root() + " (nothing has run there)");

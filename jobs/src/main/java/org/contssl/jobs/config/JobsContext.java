@@ -6,6 +6,8 @@ import org.contssl.jobs.pipeline.PretrainJobConfiguration;
 import org.contssl.jobs.pipeline.ProbeJobConfiguration;
 import org.contssl.jobs.pipeline.ReportJobConfiguration;
 import org.contssl.jobs.pipeline.SubsampleJobConfiguration;
+import org.contssl.jobs.sweep.SweepJobConfiguration;
+import org.contssl.steps.config.ConfigLoader;
 import org.contssl.steps.config.ResolvedConfig;
 import org.contssl.steps.config.RunConfig;
 import org.contssl.steps.workdir.Workdir;
@@ -28,6 +30,27 @@ public final class JobsContext {
                 PipelineJobConfiguration.class);
         context.refresh();
         context.registerShutdownHook();
+        return context;
+    }
+
+    /** What a worker needs to run probe partitions of one experiment: the repository and the probe step. */
+    public static AnnotationConfigApplicationContext probePartitions(Workdir workdir) {
+        ResolvedConfig config = ConfigLoader.read(workdir.resolvedConfig());
+        AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+        context.registerBean(Workdir.class, () -> workdir);
+        context.registerBean(ResolvedConfig.class, () -> config);
+        context.registerBean(RunConfig.class, config::config);
+        context.register(BatchInfrastructure.class, ProbeJobConfiguration.class);
+        context.refresh();
+        return context;
+    }
+
+    /** A sweep (its job, and the cell step a worker runs) whose root directory is {@code root}. */
+    public static AnnotationConfigApplicationContext sweep(Workdir root) {
+        AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+        context.registerBean(Workdir.class, () -> root);
+        context.register(BatchInfrastructure.class, SweepJobConfiguration.class);
+        context.refresh();
         return context;
     }
 

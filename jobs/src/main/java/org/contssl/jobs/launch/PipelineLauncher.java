@@ -96,7 +96,7 @@ public final class PipelineLauncher {
                 if (last.getStatus() == BatchStatus.COMPLETED) {
                     return alreadyComplete(workdir, last);
                 }
-                int recovered = recoverStale(repository, context.getBean(JobOperator.class));
+                int recovered = recoverStale(repository, context.getBean(JobOperator.class), workdir);
                 if (recovered > 0) {
                     log.info("recovered {} execution(s) left STARTED by a process that died", recovered);
                 }
@@ -105,11 +105,17 @@ public final class PipelineLauncher {
         }
     }
 
-    /** Marks every execution still flagged as running FAILED: safe because we hold the workdir lock. */
-    static int recoverStale(JobRepository repository, JobOperator operator) {
+    /**
+     * Marks every execution of this workdir still flagged as running FAILED: safe because we hold the workdir lock.
+     * Only this workdir's: a shared job repository (--db) also holds other experiments' live executions.
+     */
+    static int recoverStale(JobRepository repository, JobOperator operator, Workdir workdir) {
         int count = 0;
         for (String name : repository.getJobNames()) {
             for (JobExecution running : repository.findRunningJobExecutions(name)) {
+                if (!workdir.root().toString().equals(running.getJobParameters().getString("workdir"))) {
+                    continue;
+                }
                 operator.recover(running);
                 count++;
             }

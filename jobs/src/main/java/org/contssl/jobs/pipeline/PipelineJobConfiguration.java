@@ -1,5 +1,6 @@
 package org.contssl.jobs.pipeline;
 
+import org.contssl.jobs.status.HostListener;
 import org.contssl.steps.outputs.ChildJobParameters;
 import org.contssl.steps.outputs.ChildOutputsListener;
 import org.springframework.batch.core.job.Job;
@@ -31,6 +32,7 @@ public class PipelineJobConfiguration {
                            @Qualifier("reportJob") Job report) throws Exception {
         JobOperator jobOperator = childOperator(jobRepository);
         return new JobBuilder(PIPELINE, jobRepository)
+                .listener(new HostListener(jobRepository))
                 .start(child(lists, jobRepository, jobOperator))
                 .next(child(subsample, jobRepository, jobOperator))
                 .next(child(pretrain, jobRepository, jobOperator))

@@ -1,6 +1,7 @@
 package org.contssl.jobs.pipeline;
 
 import java.nio.file.Path;
+import org.contssl.jobs.remote.DistributedPartitionHandler;
 import org.contssl.steps.config.RunConfig;
 import org.contssl.steps.failure.FailureReasonListener;
 import org.contssl.steps.outputs.JobOutputs;
@@ -23,8 +24,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * {@code probe}: linear probes and kNN on frozen features, one partition per (checkpoint, dataset) — plus the
- * random-init and raw-pixel floors — on a local thread pool. Each partition persists its result when it
- * completes; after a crash the restart re-runs only the partitions that did not.
+ * random-init and raw-pixel floors — on a local thread pool, or on the running workers when the job repository is a
+ * shared database (docs/scaling-out.md). Each partition persists its result when it completes; after a crash the
+ * restart re-runs only the partitions that did not.
  */
 @Configuration
 public class ProbeJobConfiguration {
@@ -60,8 +62,7 @@ public class ProbeJobConfiguration {
         executor.setConcurrencyLimit(ProbeStepListener.parallelPartitions(config));
         return new StepBuilder("probe", jobRepository)
                 .partitioner("probePartition", probePartitioner)
-                .step(probePartitionStep)
-                .taskExecutor(executor)
+                .partitionHandler(DistributedPartitionHandler.of(probePartitionStep, executor, jobRepository, true))
                 .listener(new ProbeStepListener(config, workdir))
                 .listener(new FailureReasonListener())
                 .build();
