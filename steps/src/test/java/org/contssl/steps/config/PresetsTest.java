@@ -179,6 +179,10 @@ class PresetsTest {
                 .isEqualTo("resnet18");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("data.shuffle=False")))
                 .hasMessageContaining("data.stream=iid");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("lincls.inat.eval_params.num_classes=8142")))
+                .hasMessageContaining("the reference's lincls.inat.eval_params.num_classes is lincls.inat.num_classes");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("lincls.imnet.eval_params.resume_epoch=1")))
+                .hasMessageContaining("eval.progress");
         // the reference's stream keys are contssl keys now
         assertThat(ConfigLoader.load(null, List.of("data.n_seq_samples=32")).config().data().nSeqSamples())
                 .isEqualTo(32);
