@@ -33,8 +33,11 @@ import org.contssl.steps.pretrain.PretrainedSource;
 
 /**
  * Binds a preset (YAML on the classpath under {@code presets/} or a file) plus Hydra-style
- * {@code key=value} overrides into a {@link RunConfig}. Only keys the preset defines exist:
- * an override of any other key is an error naming it.
+ * {@code key=value} overrides into a {@link RunConfig}. Every preset other than the demo is laid over the demo
+ * preset, which states every key with its default: a preset (or a user's file) states only what differs, and a key
+ * added later reaches every preset with its default. Only keys the demo or the preset defines exist: an override
+ * of any other key is an error naming it. The experiment hash covers the typed, fully resolved values, so it does
+ * not depend on which file stated a value.
  */
 public final class ConfigLoader {
 
@@ -60,6 +63,7 @@ public final class ConfigLoader {
         String name = preset == null ? DEFAULT_PRESET : preset;
         ObjectNode tree = readPreset(name);
         Map<String, String> hints = Presets.stripMetadata(tree);
+        tree = overDefaults(name, tree);
         ResolvedConfig config = resolve(tree, overrides);
         List<String> missing = Presets.missingKeys(config.tree());
         if (!missing.isEmpty()) {
@@ -73,9 +77,34 @@ public final class ConfigLoader {
      * commands that only look at a configuration, such as {@code plan}.
      */
     public static ResolvedConfig loadIncomplete(String preset, List<String> overrides) {
-        ObjectNode tree = readPreset(preset == null ? DEFAULT_PRESET : preset);
+        String name = preset == null ? DEFAULT_PRESET : preset;
+        ObjectNode tree = readPreset(name);
         Presets.stripMetadata(tree);
-        return resolve(tree, overrides);
+        return resolve(overDefaults(name, tree), overrides);
+    }
+
+    /**
+     * The preset laid over the demo preset's keys: mappings merge key by key, any other value (a scalar, a list,
+     * the bare {@code optim.lr_schedule: cos}) replaces the default. The demo itself is returned as read.
+     */
+    static ObjectNode overDefaults(String name, ObjectNode preset) {
+        if (DEFAULT_PRESET.equals(name)) {
+            return preset;
+        }
+        ObjectNode defaults = readPreset(DEFAULT_PRESET);
+        Presets.stripMetadata(defaults);
+        merge(defaults, preset);
+        return defaults;
+    }
+
+    private static void merge(ObjectNode into, ObjectNode from) {
+        from.fields().forEachRemaining(f -> {
+            if (into.get(f.getKey()) instanceof ObjectNode old && f.getValue() instanceof ObjectNode given) {
+                merge(old, given);
+            } else {
+                into.set(f.getKey(), f.getValue());
+            }
+        });
     }
 
     private static ResolvedConfig resolve(ObjectNode tree, List<String> overrides) {
@@ -180,14 +209,6 @@ public final class ConfigLoader {
         }
         String leaf = parts[parts.length - 1];
         JsonNode old = parent.get(leaf);
-        if (old == null && parts.length == 2 && "lincls".equals(parts[0])) {
-            // a preset file may leave out the protocol keys: they have defaults (LinclsConfig.fromTree)
-            if (leaf.equals(LinclsConfig.MODE)) {
-                old = JsonNodeFactory.instance.textNode(LinclsConfig.CACHED);
-            } else if (leaf.equals(LinclsConfig.EVAL_CROP_FRACTION)) {
-                old = JsonNodeFactory.instance.numberNode(0.0);
-            }
-        }
         if (old == null) {
             throw unknownKey(key, parent, String.join(".", List.of(parts).subList(0, parts.length - 1)));
         }

@@ -66,8 +66,21 @@ final class ReferenceKeys {
     }
 
     static Optional<String> hint(String key) {
-        return Optional.ofNullable(SPELLED_DIFFERENTLY.get(key));
+        String known = SPELLED_DIFFERENTLY.get(key);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        // the reference nests a probe set's class count and checkpoint choice under eval_params, for any set name
+        java.util.regex.Matcher m = PROBE_EVAL_PARAMS.matcher(key);
+        if (m.matches()) {
+            return Optional.of("num_classes".equals(m.group(2)) ? "lincls." + m.group(1) + ".num_classes"
+                    : "eval.progress (the checkpoints probed, as fractions of the steps)");
+        }
+        return Optional.empty();
     }
+
+    private static final java.util.regex.Pattern PROBE_EVAL_PARAMS =
+            java.util.regex.Pattern.compile("lincls\\.([^.]+)\\.eval_params\\.(num_classes|resume_epoch)");
 
     /**
      * Brings a preset written before a key existed up to today's shape, so such a file (or a workdir's saved

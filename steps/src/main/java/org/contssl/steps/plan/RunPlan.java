@@ -2,16 +2,18 @@ package org.contssl.steps.plan;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
-import org.contssl.lists.MemmapList;
 import org.contssl.lists.stream.StreamPlanner;
 import org.contssl.model.Engines;
 import org.contssl.model.OptimSpec;
 import org.contssl.model.SimSiamSpec;
 import org.contssl.model.SimSiamTrainer;
 import org.contssl.model.TrainerOptions;
+import org.contssl.steps.config.LinclsConfig;
 import org.contssl.steps.config.Presets;
 import org.contssl.steps.config.ResolvedConfig;
 import org.contssl.steps.config.RunConfig;
@@ -25,14 +27,18 @@ import org.contssl.steps.probe.ProbeRecipe;
  * disk, and a wall-time estimate from a few timed SGD steps of the configured backbone on this machine.
  *
  * <p>Stream length, first match wins: the stream list of an existing workdir (what a run there trains on); the
- * records of {@code data.train_filelist} if it is set and readable; else {@code data.num_files} as the preset
- * declares it (whole clips for sequential streams, four equal domains for domain streams), which for a generated
- * stream is exact as long as the source has that many images left after the held-out probes.
+ * records of {@code data.train_filelist} in its {@code data.type} if it is set and readable ({@link ListCounts});
+ * else {@code data.num_files} as the preset declares it (whole clips for sequential streams and Kinetics lists,
+ * four equal domains for domain streams), which for a generated stream is exact as long as the source has that
+ * many images left after the held-out probes, and for a list is the preset's estimate of it.
+ *
+ * <p>Probe sets are the ones the probe step will run: the built-in ones a user {@code lincls.imnet}/{@code inat}
+ * set does not replace, plus every user set; a user set's images are counted when its lists are readable here.
  */
 public record RunPlan(String streamSource, long streamRecords, int subsample, PretrainPlan pretrain,
                       long checkpoints, int probePartitions, long bufferBytes, long checkpointBytes,
                       long featureBytes, Timing timing, double pretrainSeconds, double probeSeconds,
-                      java.util.List<String> missingKeys) {
+                      List<String> missingKeys) {
 
     /** One measured SGD step: backbone, batch it ran at, seconds per step scaled to the configured batch. */
     public record Timing(String backbone, int insize, int timedBatch, int timedSteps, double secondsPerStep,
@@ -80,15 +86,12 @@ public record RunPlan(String streamSource, long streamRecords, int subsample, Pr
         }
         SimSiamSpec spec = SimSiamSpec.of(c.model().backbone(), c.data().channels(), c.data().insize(),
                 c.model().cifarStem());
-        boolean ownList = !c.data().trainFilelist().isBlank();
-        int sets = (ownList ? 0 : 1) + (c.data().oodProbe() ? 1 : 0);
+        List<ProbeLoad> probes = probeSets(c);
         int encoders = c.eval().progress().size();
         int domainPartitions = "domains".equals(c.data().stream()) ? 4 * 4 : 0;
-        int partitions = sets * (encoders + 2) + domainPartitions;
+        int partitions = probes.size() * (encoders + 2) + domainPartitions;
 
-        long inDist = c.data().probeTrainSize() + c.data().probeTestSize();
-        long ood = c.data().oodProbeTrainSize() + c.data().oodProbeTestSize();
-        long probeImages = (ownList ? 0 : inDist) + (c.data().oodProbe() ? ood : 0);
+        long probeImages = probes.stream().mapToLong(pl -> pl.trainRows() + pl.valRows()).sum();
         long domainImages = domainPartitions > 0
                 ? 4L * (c.data().domainProbeTrainSize() + c.data().domainProbeTestSize()) : 0;
         // every encoder partition (trained checkpoints + the random-init floor) caches its frozen features
@@ -108,7 +111,7 @@ public record RunPlan(String streamSource, long streamRecords, int subsample, Pr
         if (timing != null) {
             pretrainSeconds = PRETRAIN_FIXED_SECONDS + p.totalSteps() * timing.secondsPerStep() * PIPELINE_OVERHEAD;
             double forwardPerImage = timing.secondsPerStep() / (FORWARDS_PER_TRAIN_IMAGE * c.optim().batchSize());
-            probeSeconds = featureRows * forwardPerImage + probeTrainingSeconds(c, ownList);
+            probeSeconds = featureRows * forwardPerImage + probeTrainingSeconds(c, probes, forwardPerImage);
         }
         return new RunPlan(stream.getKey(), stream.getValue(), k, p, ckpts, partitions, bufferBytes,
                 ckpts * ckptBytes, featureBytes, timing, pretrainSeconds, probeSeconds,
@@ -120,23 +123,34 @@ public record RunPlan(String streamSource, long streamRecords, int subsample, Pr
             long n = StreamPlanner.readPlan(workdir.resolve("lists")).streamLength();
             return Map.entry("the stream list built in " + workdir, n);
         }
-        String list = c.data().trainFilelist();
-        if (!list.isBlank() && !Presets.REQUIRED.equals(list) && Files.isRegularFile(Path.of(list))) {
-            try (MemmapList l = MemmapList.open(Path.of(list))) {
-                return Map.entry("data.train_filelist " + list, l.size());
-            }
+        RunConfig.Data d = c.data();
+        String list = d.trainFilelist();
+        String type = d.type().isEmpty() ? "memmap" : d.type();
+        OptionalLong counted = ListCounts.streamRecords(d);
+        if (counted.isPresent()) {
+            return Map.entry("data.train_filelist " + list + ", a " + type + " list", counted.getAsLong());
         }
-        long n = c.data().numFiles();
+        long n = d.numFiles();
         if (n <= 0) {
             throw new org.contssl.steps.config.ConfigException("plan needs the stream length: set data.num_files=N"
                     + " (records in the stream) or data.train_filelist=PATH, or pass --workdir of a built run");
         }
-        if ("sequential".equals(c.data().stream())) {
-            n = n / c.data().clipLength() * c.data().clipLength();
-        } else if ("domains".equals(c.data().stream())) {
+        boolean ownList = !list.isBlank();
+        if (ownList && "sequential".equals(type) && d.nSeqSamples() > 0) {
+            n = n / d.nSeqSamples() * d.nSeqSamples();
+        } else if (!ownList && "sequential".equals(d.stream())) {
+            n = n / d.clipLength() * d.clipLength();
+        } else if (!ownList && "domains".equals(d.stream())) {
             n = n / 4 * 4;
         }
-        return Map.entry("data.num_files as declared", n);
+        if (!ownList) {
+            return Map.entry("data.num_files as declared", n);
+        }
+        // a list is used whole: without it the preset's num_files is only an estimate of its length
+        String why = Presets.REQUIRED.equals(list) ? "data.train_filelist is not set yet"
+                : "data.train_filelist " + list + " is not readable here";
+        return Map.entry("data.num_files as the preset declares it, an estimate: " + why + "; give the " + type
+                + " list to count its records", n);
     }
 
     /**
@@ -178,24 +192,56 @@ public record RunPlan(String streamSource, long streamRecords, int subsample, Pr
     /** Forward MACs of one timed step's batch (per view) above which the batch is reduced: a few CPU seconds. */
     static final long TIMED_STEP_MACS = 40_000_000_000L;
 
-    /** LARC training on cached features: one small matmul step per mini-batch, dominated by per-step overhead. */
-    private static double probeTrainingSeconds(RunConfig c, boolean ownList) {
+    /** One probe set the probe step will run: its {@code lincls.<key>} settings, role and image counts. */
+    record ProbeLoad(String key, String role, long trainRows, long valRows) {
+    }
+
+    /**
+     * The probe step's sets (as {@code UserProbeSets.effective}): the built-in in-distribution set of a generated
+     * stream and the built-in out-of-distribution set unless a user {@code imnet}/{@code inat} set replaces it, then
+     * the user sets, whose images count 0 while their lists are not readable here.
+     */
+    static List<ProbeLoad> probeSets(RunConfig c) {
+        LinclsConfig l = c.lincls();
+        List<ProbeLoad> out = new ArrayList<>();
+        boolean generated = c.data().trainFilelist().isBlank();
+        if (generated && !userLists(l, LinclsConfig.IMNET)) {
+            out.add(new ProbeLoad(LinclsConfig.IMNET, "in-distribution", c.data().probeTrainSize(),
+                    c.data().probeTestSize()));
+        }
+        if (c.data().oodProbe() && !userLists(l, LinclsConfig.INAT)) {
+            out.add(new ProbeLoad(LinclsConfig.INAT, "out-of-distribution", c.data().oodProbeTrainSize(),
+                    c.data().oodProbeTestSize()));
+        }
+        l.sets().forEach((name, set) -> {
+            if (set.userLists()) {
+                out.add(new ProbeLoad(name, set.role(), ListCounts.probeImages(set.trainFilelist()).orElse(0),
+                        ListCounts.probeImages(set.valFilelist()).orElse(0)));
+            }
+        });
+        return out;
+    }
+
+    private static boolean userLists(LinclsConfig l, String name) {
+        return l.sets().containsKey(name) && l.set(name).userLists();
+    }
+
+    /**
+     * Linear-probe training per set and encoder: LARC steps on cached features (one small matmul step per
+     * mini-batch, dominated by per-step overhead); {@code lincls.mode=reference} also re-augments and forwards
+     * every training image in every epoch.
+     */
+    private static double probeTrainingSeconds(RunConfig c, List<ProbeLoad> probes, double forwardPerImage) {
         double seconds = 0;
         int encoders = c.eval().progress().size() + 2;
-        Map<Integer, ProbeRecipe> sets = new LinkedHashMap<>();
-        if (!ownList) {
-            int rows = c.data().probeTrainSize();
-            sets.put(rows, ProbeRecipe.of(c, "imnet", "in-distribution", rows));
-        }
-        if (c.data().oodProbe()) {
-            int rows = c.data().oodProbeTrainSize();
-            sets.put(rows, ProbeRecipe.of(c, "inat", "out-of-distribution", rows));
-        }
-        for (Map.Entry<Integer, ProbeRecipe> e : sets.entrySet()) {
-            int rows = e.getKey();
-            ProbeRecipe r = e.getValue();
+        for (ProbeLoad set : probes) {
+            int rows = (int) Math.min(Integer.MAX_VALUE, set.trainRows());
+            ProbeRecipe r = ProbeRecipe.of(c, set.key(), set.role(), rows);
             long stepsPerEpoch = (rows + r.batchSize() - 1L) / r.batchSize();
             seconds += encoders * r.epochs() * stepsPerEpoch * PROBE_STEP_SECONDS;
+            if (r.reference()) {
+                seconds += encoders * r.epochs() * (double) rows * forwardPerImage;
+            }
         }
         return seconds;
     }
