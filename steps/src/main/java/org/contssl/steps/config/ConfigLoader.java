@@ -112,17 +112,16 @@ public final class ConfigLoader {
         for (String override : overrides) {
             apply(tree, override);
         }
-        ResolvedConfig resolved = bind(tree);
-        checkPretrained(resolved.config());
-        return resolved;
+        return bind(tree);
     }
 
     /**
      * A new run reads {@code model.pretrained} completely before any job starts, so a missing, truncated, foreign or
      * mismatched file fails at once as a bad input (not as a failed pretrain step after the lists were built).
-     * Restarts do not repeat it: once a checkpoint exists the file is no longer used.
+     * Called by the commands that launch a new run, not by loading a configuration (plan, tests and restarts only
+     * look at one; once a checkpoint exists the file is no longer used).
      */
-    private static void checkPretrained(RunConfig c) {
+    public static void checkPretrained(RunConfig c) {
         String file = c.model().pretrained();
         if (file == null || file.isBlank()) {
             return;

@@ -21,6 +21,7 @@ import org.contssl.model.io.ReferenceExport;
 import org.contssl.model.io.SafetensorsWriter;
 import org.contssl.model.optim.LrSchedule;
 import org.contssl.steps.config.ConfigLoader;
+import org.contssl.steps.config.RunConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,15 +57,18 @@ class PretrainedSourceTest {
         ModelState back = PretrainedSource.read(st, DEMO);
         assertThat(back.tensors().get("encoder.1.6.bias").data())
                 .isEqualTo(state.tensors().get("encoder.1.6.bias").data());
-        assertThat(ConfigLoader.load(null, List.of("model.pretrained=" + st)).config().model().pretrained())
-                .isEqualTo(st.toString());
+        RunConfig accepted = ConfigLoader.load(null, List.of("model.pretrained=" + st)).config();
+        ConfigLoader.checkPretrained(accepted);
+        assertThat(accepted.model().pretrained()).isEqualTo(st.toString());
 
         Path text = Files.writeString(dir.resolve("x.pth"), "not a checkpoint");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.pretrained=" + text)))
+        assertThatThrownBy(() -> ConfigLoader.checkPretrained(
+                ConfigLoader.load(null, List.of("model.pretrained=" + text)).config()))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasCauseInstanceOf(CheckpointFormatException.class)
                 .hasMessageContaining("is not a PyTorch checkpoint");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.pretrained=" + st, "model.backbone=resnet18")))
+        assertThatThrownBy(() -> ConfigLoader.checkPretrained(
+                ConfigLoader.load(null, List.of("model.pretrained=" + st, "model.backbone=resnet18")).config()))
                 .hasCauseInstanceOf(CheckpointFormatException.class)
                 .hasMessageContaining("which a resnet18 (1 channels, CIFAR stem) SimSiam does not have");
         assertThatThrownBy(() -> PretrainedSource.read(dir.resolve("missing.pth"), DEMO))
