@@ -6,6 +6,7 @@ import org.contssl.lists.stream.StreamPlanner;
 import org.contssl.steps.config.RunConfig;
 import org.contssl.steps.outputs.JobOutputs;
 import org.contssl.steps.probe.sets.DomainsFile;
+import org.contssl.steps.probe.sets.SeenDomains;
 import org.contssl.steps.probe.sets.UserProbeSets;
 import org.contssl.steps.workdir.Workdir;
 import org.slf4j.Logger;
@@ -40,6 +41,10 @@ public class ListsTasklet implements Tasklet {
                 plan.kind(), plan.streamLength(), plan.source(), plan.streamList(), plan.imagesExported(),
                 plan.framesRendered(), String.format("%.1f", plan.seconds()));
         plan.notes().forEach(n -> log.info("lists: {}", n));
+        for (ProbeSet set : SeenDomains.write(plan, workdir.listsDir())) {
+            log.info("lists: headline probe {} over {} classes: {} train / {} val images", set.trainList()
+                    .getFileName(), set.numClasses(), set.trainCount(), set.testCount());
+        }
         for (ProbeSet set : UserProbeSets.materialize(config, workdir.listsDir())) {
             log.info("lists: probe set {} ({}): {} train / {} val images, {} classes", set.name(), set.role(),
                     set.trainCount(), set.testCount(), set.numClasses());
