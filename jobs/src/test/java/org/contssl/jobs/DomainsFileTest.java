@@ -99,6 +99,21 @@ class DomainsFileTest {
             row.forEach(v -> assertThat(v.isNumber()).isTrue());
             row.forEach(v -> assertThat(v.asDouble()).isBetween(0.0, 100.0));
         }
+        // the headline at 100 %: one probe over the union of all four domains (8 classes), floors on it too
+        List<String> seen = new ArrayList<>();
+        for (JsonNode p : results.get("probes")) {
+            if ("seen-domains".equals(p.get("dataset").asText()) && "linear".equals(p.get("method").asText())) {
+                seen.add(p.hasNonNull("checkpoint") ? p.get("checkpoint").asText() : p.get("encoder").asText());
+            }
+            assertThat(p.get("dataset").asText().equals("tops") && !p.hasNonNull("checkpoint")).as(p.toString())
+                    .isFalse();
+        }
+        assertThat(seen).containsExactlyInAnyOrder("checkpoint_final", "random-init", "raw-pixels");
+        assertThat(workdir.resolve("lists/seen-4-test.memmap")).exists();
+        try (var union = org.contssl.lists.MemmapList.open(workdir.resolve("lists/seen-4-test.memmap"))) {
+            assertThat(union.size()).isEqualTo(4L * 2 * VAL_PER_CLASS);
+            assertThat(union.labelAt(union.size() - 1)).isEqualTo(7);
+        }
         String report = Files.readString(workdir.resolve("reports/report.md"));
         assertThat(report).contains("Accuracy matrix A").contains("D1 (pullover-dress)");
         assertThat(workdir.resolve("reports/forgetting.csv")).isNotEmptyFile();
