@@ -46,9 +46,11 @@ public record DomainMatrix(List<String> domainOrder, List<String> checkpoints, L
     /** A[i][j]: after the domain at position i, on the domain at position j. */
     public double at(int afterPosition, int onPosition) { return accuracy[afterPosition][onPosition]; }
 
-    /** "D0 (id 3)" style label of a stream position. */
+    /** "D0 (id 3)" style label of a stream position; a named domain (data.domains) shows as "D1 (shoes)". */
     public String label(int position) {
         String id = domainOrder.get(position);
-        return id.equals(Integer.toString(position)) ? "D" + position : "D" + position + " (id " + id + ")";
+        boolean plain = id.equals(Integer.toString(position)) || id.equals("D" + position);
+        return plain ? "D" + position : "D" + position + " (" + (id.chars().allMatch(Character::isDigit) ? "id " : "")
+                + id + ")";
     }
 }

@@ -34,6 +34,12 @@ final class ConfigValidator {
             throw new ConfigException("data.type=" + d.type() + " reads data.train_filelist, which is not set: set"
                     + " data.train_filelist=PATH (and data.base_dir=DIR)");
         }
+        if (!d.domains().isBlank() && (d.trainFilelist().isBlank() || !"ordered".equals(d.stream())
+                || !(d.type().isEmpty() || "memmap".equals(d.type())))) {
+            throw new ConfigException("data.domains=" + d.domains() + " splits a memmap data.train_filelist played"
+                    + " in order: set data.train_filelist=PATH and data.stream=ordered (the built-in domains stream"
+                    + " is data.stream=domains without data.domains)");
+        }
         oneOf("data.seq_sampling", d.seqSampling(), SEQ_SAMPLING);
         if ("sequential".equals(d.type())) {
             try {

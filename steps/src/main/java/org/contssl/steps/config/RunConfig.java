@@ -41,6 +41,7 @@ public record RunConfig(
             int oodProbeTestSize,
             int domainProbeTrainSize,
             int domainProbeTestSize,
+            String domains,
             double skipLimit,
             long maxImagePixels) {
     }

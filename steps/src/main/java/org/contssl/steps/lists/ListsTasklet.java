@@ -5,6 +5,8 @@ import org.contssl.lists.stream.StreamPlan;
 import org.contssl.lists.stream.StreamPlanner;
 import org.contssl.steps.config.RunConfig;
 import org.contssl.steps.outputs.JobOutputs;
+import org.contssl.steps.probe.sets.DomainsFile;
+import org.contssl.steps.probe.sets.SeenDomains;
 import org.contssl.steps.probe.sets.UserProbeSets;
 import org.contssl.steps.workdir.Workdir;
 import org.slf4j.Logger;
@@ -16,7 +18,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
  * The {@code lists} job: exports the source images to files in the workdir and builds the stream list
- * (memmap + labels + sidecar), the held-out probe lists and the lists of the user's own probe sets. Rebuilding is idempotent: a completed plan with
+ * (memmap + labels + sidecar), the held-out probe lists, the lists of the user's own probe sets and those of a
+ * {@code data.domains} file. Rebuilding is idempotent: a completed plan with
  * the same request is reused, so a restart after a crash here costs little.
  */
 public class ListsTasklet implements Tasklet {
@@ -32,11 +35,16 @@ public class ListsTasklet implements Tasklet {
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
-        StreamPlan plan = StreamPlanner.build(StreamRequests.of(config, workdir));
+        StreamPlan plan = DomainsFile.apply(config, workdir.listsDir(),
+                StreamPlanner.build(StreamRequests.of(config, workdir)));
         log.info("lists: {} stream of {} records from {} -> {} ({} images exported, {} frames rendered, {} s)",
                 plan.kind(), plan.streamLength(), plan.source(), plan.streamList(), plan.imagesExported(),
                 plan.framesRendered(), String.format("%.1f", plan.seconds()));
         plan.notes().forEach(n -> log.info("lists: {}", n));
+        for (ProbeSet set : SeenDomains.write(plan, workdir.listsDir())) {
+            log.info("lists: headline probe {} over {} classes: {} train / {} val images", set.trainList()
+                    .getFileName(), set.numClasses(), set.trainCount(), set.testCount());
+        }
         for (ProbeSet set : UserProbeSets.materialize(config, workdir.listsDir())) {
             log.info("lists: probe set {} ({}): {} train / {} val images, {} classes", set.name(), set.role(),
                     set.trainCount(), set.testCount(), set.numClasses());

@@ -14,14 +14,16 @@ import org.contssl.steps.config.LinclsConfig;
 import org.contssl.steps.config.RunConfig;
 import org.contssl.steps.pretrain.SaveSchedule;
 import org.contssl.steps.pretrain.TrainingCheckpoints;
+import org.contssl.steps.probe.sets.SeenDomains;
 import org.contssl.steps.probe.sets.UserProbeSets;
 import org.contssl.storage.checkpoint.Checkpoint;
 
 /**
  * Which (encoder, dataset) pairs the probe step evaluates: every checkpoint listed in {@code eval.progress} on
  * every downstream set (the built-in ones and the user's, see {@link UserProbeSets#effective}), the two floors
- * (random-init encoder, raw pixels) on every set, and for a domains stream
- * each domain-boundary checkpoint on each domain's own held-out set (the accuracy matrix A[after i][on j]).
+ * (random-init encoder, raw pixels) on every set, and for a domains stream each domain-boundary checkpoint on each
+ * domain's own held-out set (the accuracy matrix A[after i][on j]) while the progress points are probed on the union
+ * of the domains seen so far ({@link SeenDomains}) instead of on each domain alone.
  */
 public final class ProbePlanner {
 
@@ -39,12 +41,26 @@ public final class ProbePlanner {
             checkpointFor(checkpoints, p).ifPresent(c -> encoders.putIfAbsent(c.name(), c));
         }
         List<ProbeTarget> targets = new ArrayList<>();
+        List<ProbeSet> seen = SeenDomains.read(planFile.getParent());
         for (UserProbeSets.Planned p : UserProbeSets.effective(plan, planFile.getParent())) {
+            if (!seen.isEmpty() && plan.domainProbes().stream().anyMatch(d -> d.name().equals(p.set().name()))) {
+                continue; // a domain alone is probed at the boundaries (the matrix); the progress points use the union
+            }
             for (Checkpoint c : encoders.values()) {
                 targets.add(trained(c, p.set(), p.settingsKey()));
             }
             targets.add(floor(EncoderKind.RANDOM_INIT, p.set(), p.settingsKey()));
             targets.add(floor(EncoderKind.RAW_PIXELS, p.set(), p.settingsKey()));
+        }
+        if (!seen.isEmpty()) {
+            Map<String, ProbeSet> union = new LinkedHashMap<>();
+            for (double p : config.eval().progress()) {
+                ProbeSet set = seen.get(Math.min(seen.size(), SeenDomains.seenAt(plan, p)) - 1);
+                checkpointFor(checkpoints, p).ifPresent(c -> union.putIfAbsent(c.name(), set));
+            }
+            union.forEach((name, set) -> targets.add(trained(encoders.get(name), set, LinclsConfig.IMNET)));
+            targets.add(floor(EncoderKind.RANDOM_INIT, seen.get(seen.size() - 1), LinclsConfig.IMNET));
+            targets.add(floor(EncoderKind.RAW_PIXELS, seen.get(seen.size() - 1), LinclsConfig.IMNET));
         }
         if (!plan.domainProbes().isEmpty()) {
             for (Checkpoint c : domainCheckpoints(checkpoints, plan.domainProbes().size())) {

@@ -176,14 +176,18 @@ public final class RunResultsCollector {
     private static Optional<DomainMatrix> domainMatrix(StreamPlan plan, List<Checkpoint> checkpoints,
                                                        List<ProbeResult> probes) {
         List<Checkpoint> rows = ProbePlanner.domainCheckpoints(checkpoints, plan.domainProbes().size());
-        List<String> order = plan.domainOrder().chars().mapToObj(c -> String.valueOf((char) c)).toList();
+        // the built-in stream plays its domains in data.order; a data.domains file lists them in stream order
+        List<String> order = plan.domainOrder() == null
+                ? plan.domainProbes().stream().map(ProbeSet::name).toList()
+                : plan.domainOrder().chars().mapToObj(c -> String.valueOf((char) c)).toList();
         if (rows.size() != order.size()) {
             return Optional.empty();
         }
         double[][] a = new double[order.size()][order.size()];
         for (int i = 0; i < rows.size(); i++) {
             for (int j = 0; j < order.size(); j++) {
-                String dataset = plan.domainProbes().get(Integer.parseInt(order.get(j))).name();
+                String dataset = plan.domainOrder() == null ? order.get(j)
+                        : plan.domainProbes().get(Integer.parseInt(order.get(j))).name();
                 String encoder = rows.get(i).name();
                 a[i][j] = probes.stream().flatMap(p -> p.records().stream())
                         .filter(r -> encoder.equals(r.checkpoint()) && dataset.equals(r.dataset())

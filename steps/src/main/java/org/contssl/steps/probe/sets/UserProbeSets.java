@@ -38,14 +38,14 @@ public final class UserProbeSets {
     }
 
     /** One configured set with lists, its paths made absolute. */
-    private record Source(String name, String role, Path train, Path val, Path baseDir, int numClasses) {
+    record Source(String name, String role, Path train, Path val, Path baseDir, int numClasses, String keyPrefix) {
         String key(String leaf) {
-            return "lincls." + name + "." + leaf;
+            return keyPrefix + leaf;
         }
     }
 
     /** What checking one set found. */
-    private record Checked(LabelledListReader.Summary train, LabelledListReader.Summary val, int numClasses,
+    record Checked(LabelledListReader.Summary train, LabelledListReader.Summary val, int numClasses,
                            List<String> classNames) {
     }
 
@@ -57,21 +57,14 @@ public final class UserProbeSets {
         for (Source s : sources(config)) {
             check(s);
         }
+        DomainsFile.validate(config);
     }
 
     /** Writes each user set's train/val lists (absolute paths + labels) and {@link #FILE}; returns the sets. */
     public static List<ProbeSet> materialize(RunConfig config, Path listsDir) {
         List<ProbeSet> out = new ArrayList<>();
         for (Source s : sources(config)) {
-            Checked c = check(s);
-            Path trainList = listsDir.resolve(PREFIX + s.name() + "-train.memmap");
-            Path valList = listsDir.resolve(PREFIX + s.name() + "-val.memmap");
-            int width = Math.max(MemmapList.DEFAULT_RECORD_WIDTH, Math.max(c.train().maxPathBytes(),
-                    c.val().maxPathBytes()));
-            write(trainList, width, s, c, s.train(), null, "probe-train");
-            write(valList, width, s, c, s.val(), classIds(c.classNames()), "probe-test");
-            out.add(new ProbeSet(s.name(), s.role(), trainList, valList, c.numClasses(), c.classNames(),
-                    c.train().count(), c.val().count()));
+            out.add(materialize(s, listsDir, PREFIX));
         }
         try {
             Files.createDirectories(listsDir);
@@ -117,6 +110,19 @@ public final class UserProbeSets {
         return out;
     }
 
+    /** Checks one set's lists and writes them as {@code <prefix><name>-train/val.memmap} in {@code listsDir}. */
+    static ProbeSet materialize(Source s, Path listsDir, String prefix) {
+        Checked c = check(s);
+        Path trainList = listsDir.resolve(prefix + s.name() + "-train.memmap");
+        Path valList = listsDir.resolve(prefix + s.name() + "-val.memmap");
+        int width = Math.max(MemmapList.DEFAULT_RECORD_WIDTH, Math.max(c.train().maxPathBytes(),
+                c.val().maxPathBytes()));
+        write(trainList, width, s, c, s.train(), null, "probe-train");
+        write(valList, width, s, c, s.val(), classIds(c.classNames()), "probe-test");
+        return new ProbeSet(s.name(), s.role(), trainList, valList, c.numClasses(), c.classNames(),
+                c.train().count(), c.val().count());
+    }
+
     private static List<Source> sources(RunConfig config) {
         List<Source> out = new ArrayList<>();
         for (var e : config.lincls().sets().entrySet()) {
@@ -126,12 +132,13 @@ public final class UserProbeSets {
             }
             Path base = c.baseDir().isBlank() ? null : Path.of(c.baseDir()).toAbsolutePath().normalize();
             out.add(new Source(e.getKey(), c.role(), Path.of(c.trainFilelist()).toAbsolutePath().normalize(),
-                    Path.of(c.valFilelist()).toAbsolutePath().normalize(), base, c.numClasses()));
+                    Path.of(c.valFilelist()).toAbsolutePath().normalize(), base, c.numClasses(),
+                    "lincls." + e.getKey() + "."));
         }
         return out;
     }
 
-    private static Checked check(Source s) {
+    static Checked check(Source s) {
         if (s.baseDir() != null && !Files.isDirectory(s.baseDir())) {
             throw new ProbeInputException(s.baseDir(), -1, "is not a directory (" + s.key("base_dir") + ")",
                     "point it at the directory the lists' paths are relative to");
