@@ -19,6 +19,7 @@ import org.contssl.model.Engines;
 public final class GemmLinearProbe {
     /** Counters of the last {@link #train} call, for benchmarks. */
     public record Stats(long batches, long rows, double gemmFlops, double seconds, double meanLossLastEpoch) {}
+    // meanLossLastEpoch covers only the batches run when the call stopped early
 
     private final ProbeSettings settings;
     private Stats stats = new Stats(0, 0, 0, 0, Double.NaN);
@@ -68,6 +69,7 @@ public final class GemmLinearProbe {
             long epochRows = 0;
             for (int start = 0; start < n; start += bsMax) {
                 if (batches == maxBatches) {
+                    lastLoss = lossSum / Math.max(1, epochRows); // mean over the rows of the partial epoch
                     break outer;
                 }
                 int bs = Math.min(bsMax, n - start);
