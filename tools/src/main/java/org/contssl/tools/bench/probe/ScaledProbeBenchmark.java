@@ -78,6 +78,8 @@ public final class ScaledProbeBenchmark {
                 o.put("matmul_peak_gflops", BenchReport.round(peak, 1));
                 o.put("achieved_gflops", BenchReport.round(gflops, 1));
                 o.put("fraction_of_matmul_peak", BenchReport.round(gflops / peak, 3));
+                o.put("engine_s", BenchReport.round(st.engineSeconds(), 3));
+                o.put("engine_gflops", BenchReport.round(st.gemmFlops() / st.engineSeconds() / 1e9, 1));
                 o.put("peak_rss_mb", BenchReport.round(status.getOrDefault("VmHWM", -1L) / 1024.0, 1));
                 o.put("rss_anon_mb", BenchReport.round(status.getOrDefault("RssAnon", -1L) / 1024.0, 1));
                 o.put("rss_file_mb", BenchReport.round(status.getOrDefault("RssFile", -1L) / 1024.0, 1));
