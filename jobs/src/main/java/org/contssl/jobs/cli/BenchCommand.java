@@ -12,6 +12,7 @@ import org.contssl.tools.bench.buffer.BufferBenchmark;
 import org.contssl.tools.bench.lists.ListsBenchmark;
 import org.contssl.tools.bench.pipeline.PipelineBenchmark;
 import org.contssl.tools.bench.probe.ProbeBenchmark;
+import org.contssl.tools.bench.probe.ScaledProbeBenchmark;
 import org.contssl.tools.bench.train.TrainBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -253,7 +254,9 @@ public class BenchCommand implements Runnable {
 
     @Command(name = "probe", mixinStandardHelpOptions = true, description = {
             "Linear probe and tiled kNN speed on a synthetic 10k x 256-d set (kNN vs a naive baseline), and the"
-                    + " raw-pixel floor on real Fashion-MNIST (train slice -> t10k)."},
+                    + " raw-pixel floor on real Fashion-MNIST (train slice -> t10k), and the linear probe at ImageNet scale:"
+                    + " a scaled case (128k x 2,048 x 1,000) on memory-mapped features, GFLOP/s as a fraction of the"
+                    + " engine's matmul peak, peak RSS, and the extrapolated epoch time at 1,281,167 x 2,048 x 1,000."},
             footer = {"", ExitCodes.HELP})
     static class Probe extends Bench {
         private static final ProbeBenchmark.Options D = ProbeBenchmark.Options.defaults();
@@ -288,6 +291,27 @@ public class BenchCommand implements Runnable {
         @Option(names = "--skip-synthetic", description = "Skip the synthetic speed part.")
         boolean skipSynthetic;
 
+        @Option(names = "--skip-scale", description = "Skip the ImageNet-scale case (memory-mapped features, GEMM probe).")
+        boolean skipScale;
+
+        @Option(names = "--scale-rows", description = "Rows of the scaled case (default ${DEFAULT-VALUE}).")
+        int scaleRows = ScaledProbeBenchmark.Scale.defaults().rows();
+
+        @Option(names = "--scale-dim", description = "Feature width of the scaled case (default ${DEFAULT-VALUE}).")
+        int scaleDim = ScaledProbeBenchmark.Scale.defaults().dim();
+
+        @Option(names = "--scale-classes", description = "Classes of the scaled case (default ${DEFAULT-VALUE}).")
+        int scaleClasses = ScaledProbeBenchmark.Scale.defaults().classes();
+
+        @Option(names = "--scale-batch", description = "Probe batch size of the scaled case (default ${DEFAULT-VALUE}).")
+        int scaleBatch = ScaledProbeBenchmark.Scale.defaults().batch();
+
+        @Option(names = "--scale-batches", description = "Batches timed in the scaled case, 0 for one epoch (default ${DEFAULT-VALUE}).")
+        long scaleBatches = ScaledProbeBenchmark.Scale.defaults().maxBatches();
+
+        @Option(names = "--scale-dir", description = "Where the scaled case's feature file goes (default: a temporary dir).")
+        Path scaleDir;
+
         @Override
         BenchReport measure(PrintStream progress) throws Exception {
             ProbeSettings s = D.settings();
@@ -303,8 +327,10 @@ public class BenchCommand implements Runnable {
             if (seed != null) {
                 s = s.withSeed(seed);
             }
+            ScaledProbeBenchmark.Scale scale = skipScale ? null : new ScaledProbeBenchmark.Scale(scaleRows, scaleDim,
+                    scaleClasses, scaleBatch, scaleBatches, scaleDir);
             return ProbeBenchmark.run(new ProbeBenchmark.Options(data, trainFrom, trainCount, threads, s, !skipReal,
-                    !skipSynthetic), progress);
+                    !skipSynthetic, scale), progress);
         }
     }
 

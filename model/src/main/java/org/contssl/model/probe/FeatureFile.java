@@ -28,7 +28,7 @@ public final class FeatureFile {
     public static void write(FeatureMatrix m, Path file) throws IOException {
         long payload = (long) HEADER + 4L * m.values().length + 4L * m.rows();
         if (payload + 4 > Integer.MAX_VALUE) {
-            throw new IOException(file + ": " + m.rows() + " x " + m.dim() + " features exceed the 2 GiB cache file limit; probe on fewer images");
+            throw new IOException(file + ": " + m.rows() + " x " + m.dim() + " features exceed the 2 GiB heap cache limit; stream them with MappedFeatureFile");
         }
         ByteBuffer b = ByteBuffer.allocate((int) payload + 4).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).putInt(VERSION).putInt(m.rows()).putInt(m.dim()).putInt(m.numClasses());
@@ -75,7 +75,7 @@ public final class FeatureFile {
         if (stored != (int) crc.getValue()) {
             throw new IOException(file + ": feature cache checksum mismatch (corrupt); delete it to re-extract");
         }
-        float[] values = new float[rows * dim];
+        float[] values = new float[Math.multiplyExact(rows, dim)];
         b.asFloatBuffer().get(values);
         b.position(b.position() + 4 * values.length);
         int[] labels = new int[rows];

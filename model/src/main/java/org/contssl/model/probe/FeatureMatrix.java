@@ -55,7 +55,7 @@ public final class FeatureMatrix {
             throw new IllegalArgumentException("feature matrix: no rows");
         }
         int d = rowsData[0].length;
-        float[] flat = new float[rowsData.length * d];
+        float[] flat = new float[Math.multiplyExact(rowsData.length, d)]; // a heap matrix is capped at 2^31 floats; MappedFeatureFile goes beyond
         for (int i = 0; i < rowsData.length; i++) {
             if (rowsData[i].length != d) {
                 throw new IllegalArgumentException("feature matrix: row " + i + " has " + rowsData[i].length + " values, expected " + d);

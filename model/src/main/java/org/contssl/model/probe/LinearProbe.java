@@ -63,7 +63,7 @@ public final class LinearProbe {
         int d = train.dim();
         int nc = train.numClasses();
         Random init = new Random(settings.seed());
-        float[] w = new float[nc * d];
+        float[] w = new float[Math.multiplyExact(nc, d)];
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) (0.01 * init.nextGaussian());
         }

@@ -22,6 +22,9 @@ import org.contssl.tools.bench.Timing;
  *   the queries and scaled up), printed as a ratio.</li>
  *   <li>The raw-pixel floor on real Fashion-MNIST: pixels/255 as features, 10k training images -> t10k, linear probe
  *   (default settings) and kNN-20. Skipped with a message when the IDX files are absent.</li>
+ *   <li>The linear probe at ImageNet scale ({@link ScaledProbeBenchmark}): a scaled case on a memory-mapped feature
+ *   file, GFLOP/s as a fraction of the engine's matmul peak, peak RSS, and the extrapolated epoch time at
+ *   1,281,167 x 2,048 x 1,000.</li>
  * </ol>
  *
  * <p>Wall and CPU time of the calling thread are both reported; with one thread all probe work runs on it, and the CPU
@@ -41,11 +44,13 @@ public final class ProbeBenchmark {
      * @param settings linear-probe settings (the defaults, optionally with other epochs/lr/batch/seed)
      * @param real whether to measure the raw-pixel floor on real Fashion-MNIST
      * @param synthetic whether to measure speed on the synthetic feature set
+     * @param scale the ImageNet-scale case on a memory-mapped feature file (null to skip)
      */
     public record Options(Path data, int trainFrom, int trainCount, int threads, ProbeSettings settings, boolean real,
-                          boolean synthetic) {
+                          boolean synthetic, ScaledProbeBenchmark.Scale scale) {
         public static Options defaults() {
-            return new Options(DEFAULT_DATA, 0, 10_000, 1, ProbeSettings.defaults(), true, true);
+            return new Options(DEFAULT_DATA, 0, 10_000, 1, ProbeSettings.defaults(), true, true,
+                    ScaledProbeBenchmark.Scale.defaults());
         }
     }
 
@@ -63,6 +68,9 @@ public final class ProbeBenchmark {
 
         if (o.synthetic()) {
             out.set("synthetic", synthetic(report, settings, threads));
+        }
+        if (o.scale() != null) {
+            out.set("scaled", ScaledProbeBenchmark.run(report, o.scale(), settings));
         }
         if (o.real()) {
             out.set("fashion_mnist_raw_pixels", realFloor(report, o.data(), o.trainFrom(), o.trainCount(), settings,

@@ -305,7 +305,7 @@ public final class TrainBenchmark {
     }
 
     /** Best GFLOP/s of an n×n fp32 matmul on the engine (MKL sgemm). */
-    static double matmulPeak(int n) {
+    public static double matmulPeak(int n) {
         return Engines.call(() -> {
             try (NDManager m = Engines.newManager()) {
                 NDArray a = m.randomNormal(new Shape(n, n));
