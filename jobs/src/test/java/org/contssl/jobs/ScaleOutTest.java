@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.contssl.jobs.cli.ExitCodes;
 import org.contssl.jobs.cli.Main;
-import org.contssl.jobs.remote.PostgresServer;
+import org.contssl.tools.bench.scaleout.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
