@@ -95,6 +95,15 @@ class ScaleOutTest {
             assertSameResults(workdir, expected);
             assertThat(postgres.psql("SELECT COUNT(*) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE"
                     + " 'probePartition:%' AND STATUS <> 'COMPLETED'")).containsExactly("0");
+            // status of the workdir reads the shared repository (there is no H2 file in the workdir)
+            JsonNode status = new ObjectMapper().readTree(capture("status", "--db", postgres.url(), "--workdir",
+                    workdir.toString(), "--json"));
+            assertThat(status.get("jobs")).hasSize(1);
+            assertThat(status.get("jobs").get(0).get("name").asText()).isEqualTo("pipeline");
+            assertThat(status.get("jobs").get(0).get("status").asText()).isEqualTo("COMPLETED");
+            assertThat(status.toString()).contains("probePartition:");
+            assertThat(Main.execute("status", "--db", postgres.url(), "--workdir",
+                    shared.resolve("never-ran").toString())).isEqualTo(ExitCodes.BAD_INPUT);
         } finally {
             stopAll(workers);
         }
@@ -153,6 +162,9 @@ class ScaleOutTest {
                 .containsExactly("4");
         // a second sweep over the same root has nothing left to do
         assertThat(Main.execute("sweep", "--db", postgres.url(), "--root", root.toString())).isEqualTo(ExitCodes.OK);
+        // and so has `restart` of its root, which hands off to the sweep's resume
+        assertThat(Main.execute("restart", "--db", postgres.url(), "--workdir", root.toString()))
+                .isEqualTo(ExitCodes.OK);
     }
 
     private static void assertSameResults(Path actual, Path expected) throws Exception {
