@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public record ProbePhase(long probeMillis, List<Partition> partitions) {
 
-    /** One partition step execution: times in epoch milliseconds (create, start and end as the repository holds them). */
+    /** One partition step execution; times in epoch milliseconds, as the repository holds them. */
     public record Partition(String name, long created, long started, long ended) {
         long runMillis() {
             return ended - started;

@@ -59,13 +59,14 @@ public final class ScaleoutBenchmark {
         Path root = o.workdir() != null ? Files.createDirectories(o.workdir())
                 : Files.createTempDirectory("contssl-bench-scaleout");
         List<String> config = new ArrayList<>(List.of("data.num_files=" + o.stream(), "data.ood_probe=false",
-                "data.probe_train_size=1000", "data.probe_test_size=500", "model.buff_siz=512", "logging.save_freq=0.25",
+                "data.probe_train_size=1000", "data.probe_test_size=500", "model.buff_siz=512",
+                "logging.save_freq=0.25",
                 "eval.progress=0.25,0.5,0.75,1.0", "environment.threads=1"));
         config.addAll(o.overrides());
         BenchReport report = BenchReport.start("scaleout", log);
         report.put("probe_phase", "shrunken demo: Fashion-MNIST stream of " + o.stream() + " images, "
-                + "buffer of 512, checkpoints probed at 25/50/75/100 %, probe sets 1000/500 images, one engine thread per"
-                + " partition");
+                + "buffer of 512, checkpoints probed at 25/50/75/100 %, probe sets 1000/500 images,"
+                + " one engine thread per partition");
         report.put("overrides", config);
         report.say("runs, logs and the database go to %s", root);
 
