@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.contssl.jobs.cli.ExitCodes;
 import org.contssl.jobs.cli.Main;
-import org.contssl.jobs.remote.PostgresServer;
+import org.contssl.tools.bench.scaleout.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -95,6 +95,16 @@ class ScaleOutTest {
             assertSameResults(workdir, expected);
             assertThat(postgres.psql("SELECT COUNT(*) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE"
                     + " 'probePartition:%' AND STATUS <> 'COMPLETED'")).containsExactly("0");
+            // status of the workdir reads the shared repository (there is no H2 file in the workdir)
+            JsonNode status = new ObjectMapper().readTree(capture("status", "--db", postgres.url(), "--workdir",
+                    workdir.toString(), "--json"));
+            List<String> jobs = new ArrayList<>();
+            status.get("jobs").forEach(j -> jobs.add(j.get("name").asText() + " " + j.get("status").asText()));
+            assertThat(jobs).contains("pipeline COMPLETED", "pretrain COMPLETED", "probe COMPLETED")
+                    .allMatch(j -> j.endsWith(" COMPLETED"));
+            assertThat(status.toString()).contains("probePartition:");
+            assertThat(Main.execute("status", "--db", postgres.url(), "--workdir",
+                    shared.resolve("never-ran").toString())).isEqualTo(ExitCodes.BAD_INPUT);
         } finally {
             stopAll(workers);
         }
@@ -153,6 +163,9 @@ class ScaleOutTest {
                 .containsExactly("4");
         // a second sweep over the same root has nothing left to do
         assertThat(Main.execute("sweep", "--db", postgres.url(), "--root", root.toString())).isEqualTo(ExitCodes.OK);
+        // and so has `restart` of its root, which hands off to the sweep's resume
+        assertThat(Main.execute("restart", "--db", postgres.url(), "--workdir", root.toString()))
+                .isEqualTo(ExitCodes.OK);
     }
 
     private static void assertSameResults(Path actual, Path expected) throws Exception {

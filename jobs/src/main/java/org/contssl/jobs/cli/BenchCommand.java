@@ -13,6 +13,7 @@ import org.contssl.tools.bench.lists.ListsBenchmark;
 import org.contssl.tools.bench.pipeline.PipelineBenchmark;
 import org.contssl.tools.bench.probe.ProbeBenchmark;
 import org.contssl.tools.bench.probe.ScaledProbeBenchmark;
+import org.contssl.tools.bench.scaleout.ScaleoutBenchmark;
 import org.contssl.tools.bench.train.TrainBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print ratios against a baseline measured in the same invocation.",
         subcommands = {BenchCommand.Lists.class, BenchCommand.Buffer.class, BenchCommand.Train.class,
-                BenchCommand.Augment.class, BenchCommand.Probe.class, BenchCommand.Pipeline.class},
+                BenchCommand.Augment.class, BenchCommand.Probe.class, BenchCommand.Pipeline.class,
+                BenchCommand.Scaleout.class},
         footer = {"", "Every benchmark takes --json (one JSON object on stdout, with cpu_model and cpu_flags); see"
                 + " `bench NAME --help` for its options.", "", ExitCodes.HELP})
 public class BenchCommand implements Runnable {
@@ -353,6 +355,35 @@ public class BenchCommand implements Runnable {
         @Override
         BenchReport measure(PrintStream progress) throws Exception {
             return PipelineBenchmark.run(new PipelineBenchmark.Options(stream, workdir, overrides), progress);
+        }
+    }
+
+    @Command(name = "scaleout", mixinStandardHelpOptions = true, description = {
+            "The probe phase of a shrunken demo in-process (H2) and with a throw-away PostgreSQL repository and 0, 1,"
+                    + " 2 local worker processes: wall time, speedup vs in-process, the transport's overhead per"
+                    + " partition, and whether results are identical. Needs postgresql-15 and Fashion-MNIST."},
+            footer = {"", ExitCodes.HELP})
+    static class Scaleout extends Bench {
+        private static final ScaleoutBenchmark.Options D = ScaleoutBenchmark.Options.defaults();
+
+        @Option(names = "--stream", description = "Images in the shrunken demo's stream (default ${DEFAULT-VALUE}).")
+        int stream = D.stream();
+
+        @Option(names = "--workers", split = ",", description = "Worker-process counts (default ${DEFAULT-VALUE}).")
+        List<Integer> workers = new ArrayList<>(D.workers());
+
+        @Option(names = "--workdir", description = "Where runs, logs and the database go (default: a temporary dir).")
+        Path workdir;
+
+        @Parameters(paramLabel = "key=value", arity = "0..*", description = "Configuration overrides.")
+        List<String> overrides = new ArrayList<>();
+
+        @Override
+        BenchReport measure(PrintStream progress) throws Exception {
+            if (DemoData.ensureAvailable() != ExitCodes.OK) {
+                throw new IllegalArgumentException("Fashion-MNIST is needed");
+            }
+            return ScaleoutBenchmark.run(new ScaleoutBenchmark.Options(stream, workers, workdir, overrides), progress);
         }
     }
 }

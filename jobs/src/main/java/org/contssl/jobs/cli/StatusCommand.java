@@ -3,6 +3,7 @@ package org.contssl.jobs.cli;
 import java.nio.file.Files;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.contssl.jobs.config.JobDatabase;
 import org.contssl.jobs.config.JobsContext;
 import org.contssl.jobs.launch.WorkdirLock;
 import org.contssl.jobs.status.ExecutionHistory;
@@ -33,6 +34,9 @@ public class StatusCommand implements Callable<Integer> {
             return SharedStatus.print(json);
         }
         Workdir dir = Workdir.of(workdir);
+        if (JobDatabase.shared()) {
+            return print(dir, sharedHistory(dir), null);
+        }
         if (!Files.exists(dir.databaseFile())) {
             System.err.println("error: no job database in " + dir.root() + " (nothing has run there)");
             return ExitCodes.BAD_INPUT;
@@ -52,6 +56,29 @@ public class StatusCommand implements Callable<Integer> {
                  AnnotationConfigApplicationContext context = JobsContext.repository(dir)) {
                 history = ExecutionHistory.read(context.getBean(JobRepository.class));
             }
+        }
+        return print(dir, history, note);
+    }
+
+    /**
+     * With --db the workdir's executions are in the shared repository (its H2 file does not exist). They are read
+     * without the workdir's lock: PostgreSQL serves readers next to a live run, so its current state shows.
+     */
+    private static ExecutionHistory sharedHistory(Workdir dir) {
+        String root = dir.root().toString();
+        try (AnnotationConfigApplicationContext context = JobsContext.repository(dir)) {
+            JobRepository repository = context.getBean(JobRepository.class);
+            return new ExecutionHistory(ExecutionHistory.read(repository).jobs().stream()
+                    .filter(j -> root.equals(repository.getJobExecution(j.executionId()).getJobParameters()
+                            .getString("workdir")))
+                    .toList());
+        }
+    }
+
+    private int print(Workdir dir, ExecutionHistory history, String note) throws Exception {
+        if (history.jobs().isEmpty() && JobDatabase.shared()) {
+            System.err.println("error: the shared job repository has no execution in " + dir.root());
+            return ExitCodes.BAD_INPUT;
         }
         if (json) {
             var out = new java.util.LinkedHashMap<String, Object>();

@@ -1,4 +1,4 @@
-package org.contssl.jobs.remote;
+package org.contssl.tools.bench.scaleout;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A throw-away PostgreSQL 15 server in a temporary directory (Debian's postgresql-15 binaries: initdb + pg_ctl, run as
- * the postgres user through runuser when the tests run as root, since initdb refuses root). fsync is off: the data
- * is thrown away.
+ * the postgres user through runuser when the caller runs as root, since initdb refuses root). fsync is off: the data
+ * is thrown away. The scale-out test and {@code bench scaleout} both start their job repository with it.
  */
 public final class PostgresServer implements AutoCloseable {
 
@@ -25,10 +25,12 @@ public final class PostgresServer implements AutoCloseable {
         this.port = port;
     }
 
+    /** Whether Debian's postgresql-15 server binaries are installed. */
     public static boolean available() {
         return Files.isExecutable(BIN.resolve("pg_ctl")) && Files.isExecutable(BIN.resolve("initdb"));
     }
 
+    /** Creates, starts and returns a server with an empty database {@code contssl} in a new directory under parent. */
     public static PostgresServer start(Path parent) throws Exception {
         Path dir = Files.createTempDirectory(parent, "pg");
         int port;
@@ -51,10 +53,23 @@ public final class PostgresServer implements AutoCloseable {
         return server;
     }
 
+    /** The JDBC URL of the database {@code contssl}. */
     public String url() {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/contssl?user=contssl";
+        return url("contssl");
     }
 
+    /** The JDBC URL of one database of this server. */
+    public String url(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=contssl";
+    }
+
+    /** Creates another empty database, e.g. one per measured configuration so their tables stay apart. */
+    public void createDatabase(String name) throws Exception {
+        asPostgres(BIN.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port),
+                "-U", "contssl", name);
+    }
+
+    /** Restarts the server on the same port and data directory (connections are dropped). */
     public void restart() throws Exception {
         pgCtl("restart");
     }
@@ -73,8 +88,13 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Rows of a query through psql (tab-separated), as an operator would look. */
     public List<String> psql(String sql) throws Exception {
+        return psql("contssl", sql);
+    }
+
+    /** Rows of a query on one database of this server (tab-separated). */
+    public List<String> psql(String database, String sql) throws Exception {
         return asPostgres(BIN.resolve("psql").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U",
-                "contssl", "-At", "-F", "\t", "-c", sql, "contssl");
+                "contssl", "-At", "-F", "\t", "-c", sql, database);
     }
 
     private List<String> asPostgres(String... command) throws Exception {
