@@ -7,7 +7,10 @@ import org.contssl.jobs.pipeline.PipelineJobConfiguration;
 import org.contssl.jobs.status.StatusSnapshots;
 import org.contssl.steps.config.ConfigLoader;
 import org.contssl.steps.config.ResolvedConfig;
+import org.contssl.steps.config.RunConfig;
 import org.contssl.steps.failure.FailureReasonListener;
+import org.contssl.steps.failure.ResourceError;
+import org.contssl.steps.stop.StopRequest;
 import org.contssl.steps.outputs.JobOutputs;
 import org.contssl.steps.workdir.Workdir;
 import org.slf4j.Logger;
@@ -121,11 +124,17 @@ public final class PipelineLauncher {
         JobOperator operator = context.getBean(JobOperator.class);
         Job pipeline = context.getBean("pipelineJob", Job.class);
         JobRepository repository = context.getBean(JobRepository.class);
-        try (StatusSnapshots snapshots = StatusSnapshots.start(repository, workdir)) {
+        long grace = context.getBean(RunConfig.class).environment().stopGraceS();
+        try (StopSignals signals = StopSignals.install(grace);
+             StatusSnapshots snapshots = StatusSnapshots.start(repository, workdir)) {
             JobExecution execution = operator.start(pipeline, params);
             snapshots.writeNow();
             return outcome(workdir, execution);
         } catch (Exception e) {
+            Optional<String> resource = ResourceError.describe(e);
+            if (resource.isPresent()) {
+                return new Outcome(Outcome.Kind.RESOURCE, resource.get() + resumeHint(workdir));
+            }
             throw new IllegalStateException("cannot start the pipeline: " + e.getMessage(), e);
         }
     }
@@ -134,16 +143,37 @@ public final class PipelineLauncher {
         if (execution.getStatus() == BatchStatus.COMPLETED) {
             return new Outcome(Outcome.Kind.COMPLETED, "pipeline COMPLETED; report: " + reportPath(workdir, execution));
         }
+        if (execution.getStatus() == BatchStatus.STOPPED) {
+            return new Outcome(Outcome.Kind.STOPPED, "pipeline STOPPED on request (" + StopRequest.reason() + ") in "
+                    + stoppedWhere(execution) + "; continue it with `./run.sh restart --workdir " + workdir.root()
+                    + "`");
+        }
         String reason = null;
+        boolean resource = false;
         for (StepExecution step : execution.getStepExecutions()) {
             if (step.getStatus().isUnsuccessful() && step.getExecutionContext().containsKey(FailureReasonListener.KEY)) {
                 reason = step.getExecutionContext().getString(FailureReasonListener.KEY);
+                resource = step.getExecutionContext().containsKey(FailureReasonListener.RESOURCE);
             }
         }
-        return new Outcome(Outcome.Kind.FAILED, "pipeline " + execution.getStatus() + ": "
-                + (reason == null ? execution.getExitStatus().getExitDescription().lines().findFirst().orElse("")
-                : reason) + " (details: ./run.sh status --workdir " + workdir.root() + "; resume: ./run.sh restart"
+        String line = reason == null ? execution.getExitStatus().getExitDescription().lines().findFirst().orElse("")
+                : reason;
+        if (resource) {
+            return new Outcome(Outcome.Kind.RESOURCE, line + resumeHint(workdir));
+        }
+        return new Outcome(Outcome.Kind.FAILED, "pipeline " + execution.getStatus() + ": " + line
+                + " (details: ./run.sh status --workdir " + workdir.root() + "; resume: ./run.sh restart"
                 + " --workdir " + workdir.root() + ")");
+    }
+
+    private static String resumeHint(Workdir workdir) {
+        return " (once fixed: ./run.sh restart --workdir " + workdir.root() + ")";
+    }
+
+    /** The child job that stopped (its step in the pipeline), for the one-line message. */
+    private static String stoppedWhere(JobExecution execution) {
+        return execution.getStepExecutions().stream().filter(s -> s.getStatus() == BatchStatus.STOPPED)
+                .map(StepExecution::getStepName).findFirst().map(n -> "job " + n).orElse("the pipeline");
     }
 
     private static String reportPath(Workdir workdir, JobExecution execution) {

@@ -1,5 +1,6 @@
 package org.contssl.steps.failure;
 
+import java.util.Optional;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
@@ -11,6 +12,8 @@ import org.springframework.batch.core.step.StepExecution;
 public class FailureReasonListener implements StepExecutionListener {
 
     public static final String KEY = "failure.reason";
+    /** Present when the failure was an exhausted resource ({@link ResourceError}), not a bug or a bad input. */
+    public static final String RESOURCE = "failure.resource";
 
     @Override
     public ExitStatus afterStep(StepExecution stepExecution) {
@@ -18,8 +21,12 @@ public class FailureReasonListener implements StepExecutionListener {
             return null;
         }
         Throwable first = stepExecution.getFailureExceptions().get(0);
-        String reason = FailureReason.of(first);
+        Optional<String> resource = ResourceError.describe(first);
+        String reason = resource.orElseGet(() -> FailureReason.of(first));
         stepExecution.getExecutionContext().putString(KEY, reason);
+        if (resource.isPresent()) {
+            stepExecution.getExecutionContext().putString(RESOURCE, "true");
+        }
         return new ExitStatus(ExitStatus.FAILED.getExitCode(), reason);
     }
 }
