@@ -1,6 +1,8 @@
 package org.contssl.steps.failure;
 
 import java.util.Optional;
+import org.contssl.steps.stop.StopRequest;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
@@ -21,6 +23,12 @@ public class FailureReasonListener implements StepExecutionListener {
             return null;
         }
         Throwable first = stepExecution.getFailureExceptions().get(0);
+        if (stepExecution.getStatus() == BatchStatus.STOPPED && StopRequest.requested()) {
+            // Spring Batch records its stop as a JobInterruptedException; the user asked for it, it is no failure
+            stepExecution.getExecutionContext().putString(KEY, "stopped on request (" + StopRequest.reason()
+                    + "); `restart` continues");
+            return null;
+        }
         Optional<String> resource = ResourceError.describe(first);
         String reason = resource.orElseGet(() -> FailureReason.of(first));
         stepExecution.getExecutionContext().putString(KEY, reason);
