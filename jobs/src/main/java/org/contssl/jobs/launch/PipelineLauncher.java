@@ -46,6 +46,11 @@ public final class PipelineLauncher {
     }
 
     public static Outcome run(Workdir workdir, ResolvedConfig config) {
+        return run(workdir, config, false);
+    }
+
+    /** As {@link #run(Workdir, ResolvedConfig)}; {@code strict} refuses a run the free disk space cannot hold. */
+    public static Outcome run(Workdir workdir, ResolvedConfig config, boolean strict) {
         Optional<WorkdirLock> lock = WorkdirLock.tryAcquire(workdir.lockFile());
         if (lock.isEmpty()) {
             return locked(workdir);
@@ -58,6 +63,10 @@ public final class PipelineLauncher {
                             + " (config " + previous.hash() + ", this one is " + config.hash()
                             + "): use a new --workdir, or `restart --workdir " + workdir.root() + "` to resume it");
                 }
+            }
+            Optional<Outcome> space = checkSpace(workdir, config, strict);
+            if (space.isPresent()) {
+                return space.get();
             }
             ConfigLoader.write(config, workdir.resolvedConfig());
             try (AnnotationConfigApplicationContext context = JobsContext.pipeline(workdir, config)) {
@@ -78,6 +87,11 @@ public final class PipelineLauncher {
     }
 
     public static Outcome restart(Workdir workdir) {
+        return restart(workdir, false);
+    }
+
+    /** As {@link #restart(Workdir)}; {@code strict} refuses a restart the free disk space cannot hold. */
+    public static Outcome restart(Workdir workdir, boolean strict) {
         if (!Files.exists(workdir.resolvedConfig())) {
             return new Outcome(Outcome.Kind.REFUSED, "nothing to restart in " + workdir.root()
                     + ": no experiment was started there (use `./run.sh run --workdir " + workdir.root() + "`)");
@@ -88,6 +102,10 @@ public final class PipelineLauncher {
         }
         try (WorkdirLock held = lock.get()) {
             ResolvedConfig config = ConfigLoader.read(workdir.resolvedConfig());
+            Optional<Outcome> space = checkSpace(workdir, config, strict);
+            if (space.isPresent()) {
+                return space.get();
+            }
             try (AnnotationConfigApplicationContext context = JobsContext.pipeline(workdir, config)) {
                 JobRepository repository = context.getBean(JobRepository.class);
                 JobParameters params = parameters(workdir, config);
@@ -106,6 +124,22 @@ public final class PipelineLauncher {
                 return launch(context, workdir, params);
             }
         }
+    }
+
+    /** Warns about (or with {@code strict} refuses) a run the free disk space cannot hold. */
+    private static Optional<Outcome> checkSpace(Workdir workdir, ResolvedConfig config, boolean strict) {
+        Optional<String> shortfall = DiskSpace.shortfall(workdir, config);
+        if (shortfall.isEmpty()) {
+            return Optional.empty();
+        }
+        if (strict) {
+            return Optional.of(new Outcome(Outcome.Kind.RESOURCE, "not started: " + shortfall.get()
+                    + "; free space, use another --workdir, or drop --strict to run until the disk fills"));
+        }
+        log.warn("{}: the run stops with exit code 8 when the disk fills and `restart` resumes once there is space"
+                + " (--strict refuses to start instead)", shortfall.get());
+        System.err.println("warning: " + shortfall.get() + " (--strict refuses to start)");
+        return Optional.empty();
     }
 
     /** Marks every execution still flagged as running FAILED: safe because we hold the workdir lock. */
