@@ -60,7 +60,7 @@ print(r.choice(['KILL', 'TERM']), round(r.uniform(0, $duration), 3))")
   where="completed-first"
   if kill -0 "$pid" 2>/dev/null; then
     kill -s "$signal" "$pid" 2>/dev/null || true
-    code=0; wait "$pid" || code=$?
+    code=0; { wait "$pid"; } 2>/dev/null || code=$?   # braces: no "Killed" notice from the shell
     where="$(stage "$wd")"
   else
     code=0; wait "$pid" || code=$?

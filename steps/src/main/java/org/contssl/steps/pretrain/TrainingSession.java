@@ -150,20 +150,27 @@ public final class TrainingSession implements AutoCloseable {
      * uninterrupted run did before the next chunk arrived or the drain began. A no-op when nothing is pending.
      */
     private void finishPendingChunk() {
-        long owed = Math.min(state.trainChunks() * ctx.plan().updates(), ctx.plan().totalSteps());
-        if (state.steps() >= owed) {
-            return;
+        long owed = owedSteps();
+        if (state.steps() < owed) {
+            trainUntil(owed);
         }
-        trainUntil(owed);
-        if (!stopped) {
+        if (!stopped && state.steps() == owed) {
+            // also after a restore from a checkpoint taken at the chunk's last step, before its closing checkpoints
             closeChunk();
         }
     }
 
+    /** Steps owed by the chunks inserted so far (the buffered schedule; all of them once the stream has ended). */
+    private long owedSteps() {
+        return Math.min(state.trainChunks() * ctx.plan().updates(), ctx.plan().totalSteps());
+    }
+
+    /** The checkpoints due when a chunk's steps are done; idempotent (the domain counter, the stream-end name). */
     private void closeChunk() {
         closeDomains();
-        if (state.position() >= ctx.streamEnd() && !SaveSchedule.FINAL.equals(lastCheckpoint)
-                && !STREAM_END.equals(lastCheckpoint)) {
+        boolean atStreamEnd = state.position() >= ctx.streamEnd()
+                && (ctx.buffer() == null || state.steps() == owedSteps());
+        if (atStreamEnd && !SaveSchedule.FINAL.equals(lastCheckpoint) && !STREAM_END.equals(lastCheckpoint)) {
             // the drain step resumes from here if the process dies before its first checkpoint
             checkpoint(STREAM_END);
         }
@@ -245,7 +252,9 @@ public final class TrainingSession implements AutoCloseable {
                 prefetched = prepare(step + 1);
             }
             runStep(current);
-            if (prefetched == null && step < ctx.plan().totalSteps() && stopIfRequested()) {
+            if (prefetched == null && step < target && stopIfRequested()) {
+                // between two steps of one chunk (or drain slice); at its last step the caller closes the chunk
+                // (domain and stream-end checkpoints) first and then stops, as the uninterrupted run would save
                 return;
             }
         }
