@@ -64,12 +64,18 @@ print(r.choice(['KILL', 'TERM']), round(r.uniform(0, $duration), 3))")
     where="$(stage "$wd")"
   else
     code=0; wait "$pid" || code=$?
+    # it finished before the signal: later delays are drawn over the shorter time (the machine got faster)
+    duration=$(python3 -c "print(min($duration, $delay))")
   fi
   hits["$where"]=$(( ${hits["$where"]:-0} + 1 ))
   attempts=0; rc=1
   while [ "$attempts" -lt 5 ]; do
     attempts=$((attempts + 1))
     rc=0; "$run" restart --workdir "$wd" >> "$root/trial$i.log" 2>&1 || rc=$?
+    if [ "$rc" = 2 ]; then
+      # killed before the pipeline was recorded: nothing to restart, so the run is simply started again
+      rc=0; "$run" run --workdir "$wd" "${overrides[@]}" >> "$root/trial$i.log" 2>&1 || rc=$?
+    fi
     if [ "$rc" = 0 ] || [ "$rc" = 4 ]; then break; fi
   done
   if [ "$rc" != 0 ] && [ "$rc" != 4 ]; then

@@ -55,6 +55,11 @@ class ChaosTest {
                 Path restartLog = root.resolve("trial" + i + "-restart" + attempt + ".log");
                 rc = PipelineFixture.await(PipelineFixture.startChild(restartLog, "restart", "--workdir",
                         wd.toString()), 600);
+                if (rc == ExitCodes.USAGE) {
+                    // killed before the pipeline was recorded: nothing to restart, the run is started again
+                    rc = PipelineFixture.await(PipelineFixture.startChild(restartLog, PipelineFixture.args("run", wd,
+                            o)), 600);
+                }
             }
             String what = (kill ? "SIGKILL" : "SIGTERM") + " at " + delay + " ms (exit " + code + ")";
             assertThat(rc).as(what + ": restart").isIn(ExitCodes.OK, ExitCodes.ALREADY_COMPLETE);

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * decoded with the very decoder and limits the probe step uses, so an unreadable, truncated, empty or oversized
  * one (a header declaring more than {@code data.max_image_pixels}) is either listed in skipped.csv now — within
  * {@code data.skip_limit}, where the probe step will skip it the same way — or fails the {@code lists} job with
- * one line, hours before the probe step would have met it. The stream is sampled by header only: its bad images
- * are skipped one by one during pretraining, but a sample already far past the limit fails here too.
+ * one line, hours before the probe step would have met it. The stream is sampled by header only, for an early
+ * warning: its bad images are skipped one by one during pretraining, within the same limit.
  *
  * <p>Full decoding costs about one probe partition's decoding, a small share of the probes; a header check
  * alone would miss truncated pixel data.
@@ -33,8 +33,6 @@ final class ProbeImageCheck {
 
     /** Stream records checked (evenly spaced); the whole stream when it is shorter. */
     static final int STREAM_SAMPLE = 512;
-    /** A sample must show at least this many failures before it may fail the job (a few are expected noise). */
-    static final int MIN_SAMPLE_FAILURES = 3;
     private static final Logger log = LoggerFactory.getLogger(ProbeImageCheck.class);
 
     private final ImageDecoder decoder;
@@ -80,7 +78,10 @@ final class ProbeImageCheck {
         return failed;
     }
 
-    /** Header-checks an even sample of the stream; fails when the sample is clearly past the skip limit. */
+    /**
+     * Header-checks an even sample of the stream and warns about what it finds. Only a warning: the skip limit is a
+     * fraction of the whole stream, enforced image by image during pretraining, and a sample cannot decide it.
+     */
     void streamSample(MemmapList stream) {
         long n = stream.size();
         int k = (int) Math.min(n, STREAM_SAMPLE);
@@ -103,10 +104,9 @@ final class ProbeImageCheck {
             return;
         }
         SampleFailure first = failed.get(0);
-        if (failed.size() >= MIN_SAMPLE_FAILURES && failed.size() > Math.floor(k * skipLimit)) {
-            throw new BadStreamException(failed.size() + " of " + k + " sampled stream images cannot be read (first: "
-                    + first.message() + "), far more than data.skip_limit=" + skipLimit + " allows: fix the source"
-                    + " images or raise data.skip_limit");
+        if (failed.size() > Math.floor(k * skipLimit)) {
+            log.warn("lists: the stream sample is past data.skip_limit={}: pretraining will most likely fail once it has"
+                    + " met more bad images than that; fix the source images or raise the limit", skipLimit);
         }
         log.warn("lists: {} of {} sampled stream images cannot be read (first: {}); pretraining skips such images"
                 + " up to data.skip_limit={}", failed.size(), k, first.message(), skipLimit);
@@ -125,10 +125,4 @@ final class ProbeImageCheck {
         }
     }
 
-    /** A stream whose sample shows more bad images than the skip limit allows. */
-    static final class BadStreamException extends RuntimeException {
-        BadStreamException(String message) {
-            super(message);
-        }
-    }
 }

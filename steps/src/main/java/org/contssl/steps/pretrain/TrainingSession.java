@@ -46,8 +46,6 @@ public final class TrainingSession implements AutoCloseable {
     private String lastCheckpoint;
     private Prepared prefetched;
     private final WindowTimer window = new WindowTimer();
-    /** The state the newest checkpoint holds (null before the first): a stop needs no second copy of it. */
-    private SessionState checkpointed;
     private boolean stopped;
 
     /** A mini-batch whose images are being loaded and augmented. */
@@ -61,7 +59,6 @@ public final class TrainingSession implements AutoCloseable {
         this.metrics = metrics;
         this.state = state;
         this.lastCheckpoint = restoredFrom;
-        this.checkpointed = restoredFrom == null ? null : state;
         this.progress = Progress.create(ctx.plan().totalSteps(), state.steps(), ctx.printFreq());
     }
 
@@ -96,8 +93,8 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /**
-     * True once a requested stop has been honoured: the step in flight finished, {@link #STOP} (or an equal newer
-     * checkpoint) holds the state, and this session trains nothing more. The caller ends its step STOPPED.
+     * True once a requested stop has been honoured: the step in flight finished, {@link #STOP} holds the state, and
+     * this session trains nothing more. The caller ends its step STOPPED.
      */
     public boolean stopped() {
         return stopped;
@@ -177,17 +174,16 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /**
-     * Honours a stop request at a safe point (between steps, after a chunk): writes {@link #STOP} unless the newest
-     * checkpoint already holds this very state, and marks the session stopped. Nothing was prefetched at this point
+     * Honours a stop request at a safe point (between steps, after a chunk): writes {@link #STOP} — even when a
+     * periodic checkpoint holds the same state, so a stop always leaves the newest checkpoint, whose name says why it
+     * exists — and marks the session stopped. Nothing was prefetched at this point
      * (see {@link #trainUntil}), so the checkpointed sampling generator is exactly where the next step needs it.
      */
     private boolean stopIfRequested() {
         if (!StopRequest.requested()) {
             return false;
         }
-        if (!state.equals(checkpointed) || lastCheckpoint == null) {
-            checkpoint(STOP);
-        }
+        checkpoint(STOP);
         log.info("stopped on request ({}) after step {} at stream position {}: checkpoint {}", StopRequest.reason(),
                 state.steps(), state.position(), lastCheckpoint);
         stopped = true;
@@ -354,7 +350,6 @@ public final class TrainingSession implements AutoCloseable {
         metrics.sync(); // the rows up to this step must be as durable as the checkpoint a restart resumes from
         checkpoints.save(name, state, (double) state.steps() / ctx.plan().totalSteps(), ctx.trainer(), ctx.buffer());
         lastCheckpoint = name;
-        checkpointed = state;
         ctx.onCheckpoint(name, state, (System.nanoTime() - t0) / 1e9);
     }
 
