@@ -27,6 +27,12 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             cli.getErr().println("error: " + resource.get());
             return ExitCodes.RESOURCE;
         }
+        Optional<String> damaged = DamagedDatabase.describe(e);
+        if (damaged.isPresent()) {
+            log.warn("damaged job database", e);
+            cli.getErr().println("error: " + damaged.get());
+            return ExitCodes.BAD_INPUT;
+        }
         String line = FailureReason.of(e);
         if (e instanceof ConfigException) {
             cli.getErr().println("error: " + line);

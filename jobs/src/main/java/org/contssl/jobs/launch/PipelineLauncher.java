@@ -111,8 +111,12 @@ public final class PipelineLauncher {
                 JobParameters params = parameters(workdir, config);
                 JobExecution last = repository.getLastJobExecution(PipelineJobConfiguration.PIPELINE, params);
                 if (last == null) {
-                    return new Outcome(Outcome.Kind.REFUSED, "nothing to restart in " + workdir.root()
-                            + ": the pipeline never started (use `./run.sh run --workdir " + workdir.root() + "`)");
+                    // the experiment is recorded (config.resolved.yaml) but not its pipeline: killed before the first
+                    // job, or a damaged job database moved away. A new pipeline reuses what the workdir holds: lists
+                    // are reused, pretraining resumes from its newest valid checkpoint, finished probes are kept.
+                    log.info("no pipeline recorded in {}: starting it; finished outputs in the workdir are reused",
+                            workdir.root());
+                    return launch(context, workdir, params);
                 }
                 if (last.getStatus() == BatchStatus.COMPLETED) {
                     return alreadyComplete(workdir, last);
