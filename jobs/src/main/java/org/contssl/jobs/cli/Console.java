@@ -13,7 +13,8 @@ final class Console {
         if (code == ExitCodes.OK) {
             System.out.println(outcome.message());
         } else {
-            System.err.println((code == ExitCodes.ALREADY_COMPLETE ? "" : "error: ") + outcome.message());
+            System.err.println((code == ExitCodes.ALREADY_COMPLETE || code == ExitCodes.STOPPED ? "" : "error: ")
+                    + outcome.message());
         }
         return code;
     }
@@ -25,6 +26,8 @@ final class Console {
             case FAILED -> ExitCodes.JOB_FAILED;
             case ALREADY_COMPLETE -> ExitCodes.ALREADY_COMPLETE;
             case LOCKED -> ExitCodes.LOCKED;
+            case STOPPED -> ExitCodes.STOPPED;
+            case RESOURCE -> ExitCodes.RESOURCE;
         };
     }
 }

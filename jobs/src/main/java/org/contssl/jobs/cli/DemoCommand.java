@@ -30,6 +30,10 @@ public class DemoCommand implements Callable<Integer> {
     @Parameters(paramLabel = "key=value", arity = "0..*", description = "Config overrides (e.g. environment.seed=1).")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--strict", description = "Refuse to start when the free disk space is less than the plan's"
+            + " estimate (default: warn and run).")
+    boolean strict;
+
     @Override
     public Integer call() {
         ResolvedConfig config = ConfigLoader.load(preset.value(), overrides);
@@ -42,6 +46,6 @@ public class DemoCommand implements Callable<Integer> {
         }
         Workdir dir = Workdir.of(workdir);
         Logs.attach(dir);
-        return Console.report(PipelineLauncher.run(dir, config));
+        return Console.report(PipelineLauncher.run(dir, config, strict));
     }
 }

@@ -2,8 +2,10 @@ package org.contssl.jobs.cli;
 
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
+import java.util.Optional;
 import org.contssl.steps.config.ConfigException;
 import org.contssl.steps.failure.FailureReason;
+import org.contssl.steps.failure.ResourceError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -18,6 +20,19 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        Optional<String> resource = ResourceError.describe(e);
+        if (resource.isPresent()) {
+            // not a bug: no stack trace, a distinct code, and the writes were atomic so `restart` can resume
+            log.warn("resource failure", e);
+            cli.getErr().println("error: " + resource.get());
+            return ExitCodes.RESOURCE;
+        }
+        Optional<String> damaged = DamagedDatabase.describe(e);
+        if (damaged.isPresent()) {
+            log.warn("damaged job database", e);
+            cli.getErr().println("error: " + damaged.get());
+            return ExitCodes.BAD_INPUT;
+        }
         String line = FailureReason.of(e);
         if (e instanceof ConfigException) {
             cli.getErr().println("error: " + line);

@@ -15,6 +15,10 @@ public final class ExitCodes {
     public static final int LOCKED = 5;
     /** An input file is missing or malformed (list, IDX, image folder, checkpoint); nothing was changed. */
     public static final int BAD_INPUT = 6;
+    /** Stopped on request (SIGTERM/SIGINT) after a checkpoint; STOPPED in the job repository, `restart` continues. */
+    public static final int STOPPED = 7;
+    /** A resource ran out (disk full, file descriptors, memory) or the workdir is read-only; fix it, then `restart`. */
+    public static final int RESOURCE = 8;
 
     public static final String HELP = """
             Exit codes:
@@ -24,7 +28,9 @@ public final class ExitCodes {
               3  job failed (reason printed; `status` for details, `restart` to resume)
               4  already complete (this experiment finished in this workdir)
               5  workdir locked by a running process
-              6  bad or missing input file (nothing was changed)""";
+              6  bad or missing input file (nothing was changed)
+              7  stopped on request (SIGTERM/SIGINT); `restart` continues it
+              8  out of a resource (disk, file descriptors, memory) or read-only workdir; fix, then `restart`""";
 
     private ExitCodes() {
     }

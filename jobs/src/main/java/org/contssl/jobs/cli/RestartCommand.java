@@ -19,6 +19,10 @@ public class RestartCommand implements Callable<Integer> {
     @Option(names = "--workdir", required = true)
     String workdir;
 
+    @Option(names = "--strict", description = "Refuse to start when the free disk space is less than the plan's"
+            + " estimate (default: warn and run).")
+    boolean strict;
+
     @Override
     public Integer call() {
         Workdir dir = Workdir.of(workdir);
@@ -27,6 +31,6 @@ public class RestartCommand implements Callable<Integer> {
             return Console.report(SweepLauncher.resume(dir.root()));
         }
         Logs.attach(dir);
-        return Console.report(PipelineLauncher.restart(dir));
+        return Console.report(PipelineLauncher.restart(dir, strict));
     }
 }

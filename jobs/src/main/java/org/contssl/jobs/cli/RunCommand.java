@@ -29,6 +29,10 @@ public class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "key=value", arity = "0..*", description = "Config overrides.")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--strict", description = "Refuse to start when the free disk space is less than the plan's"
+            + " estimate (default: warn and run).")
+    boolean strict;
+
     @Override
     public Integer call() {
         ResolvedConfig config = ConfigLoader.load(preset.value(), overrides);
@@ -37,6 +41,6 @@ public class RunCommand implements Callable<Integer> {
         ConfigLoader.checkPretrained(config.config());
         Workdir dir = Workdir.of(workdir);
         Logs.attach(dir);
-        return Console.report(PipelineLauncher.run(dir, config));
+        return Console.report(PipelineLauncher.run(dir, config, strict));
     }
 }

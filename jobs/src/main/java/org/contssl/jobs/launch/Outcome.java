@@ -17,6 +17,10 @@ public record Outcome(Kind kind, String message) {
         /** This experiment had already COMPLETED in the workdir; nothing was run. */
         ALREADY_COMPLETE,
         /** Another live process holds the workdir. */
-        LOCKED
+        LOCKED,
+        /** Stopped on request (SIGTERM/SIGINT) at a safe point; restartable. */
+        STOPPED,
+        /** A resource ran out (disk, file descriptors, memory) or the workdir is read-only; restartable once fixed. */
+        RESOURCE
     }
 }

@@ -7,7 +7,10 @@ import org.contssl.jobs.pipeline.PipelineJobConfiguration;
 import org.contssl.jobs.status.StatusSnapshots;
 import org.contssl.steps.config.ConfigLoader;
 import org.contssl.steps.config.ResolvedConfig;
+import org.contssl.steps.config.RunConfig;
 import org.contssl.steps.failure.FailureReasonListener;
+import org.contssl.steps.failure.ResourceError;
+import org.contssl.steps.stop.StopRequest;
 import org.contssl.steps.outputs.JobOutputs;
 import org.contssl.steps.workdir.Workdir;
 import org.slf4j.Logger;
@@ -43,6 +46,11 @@ public final class PipelineLauncher {
     }
 
     public static Outcome run(Workdir workdir, ResolvedConfig config) {
+        return run(workdir, config, false);
+    }
+
+    /** As {@link #run(Workdir, ResolvedConfig)}; {@code strict} refuses a run the free disk space cannot hold. */
+    public static Outcome run(Workdir workdir, ResolvedConfig config, boolean strict) {
         Optional<WorkdirLock> lock = WorkdirLock.tryAcquire(workdir.lockFile());
         if (lock.isEmpty()) {
             return locked(workdir);
@@ -55,6 +63,10 @@ public final class PipelineLauncher {
                             + " (config " + previous.hash() + ", this one is " + config.hash()
                             + "): use a new --workdir, or `restart --workdir " + workdir.root() + "` to resume it");
                 }
+            }
+            Optional<Outcome> space = checkSpace(workdir, config, strict);
+            if (space.isPresent()) {
+                return space.get();
             }
             ConfigLoader.write(config, workdir.resolvedConfig());
             try (AnnotationConfigApplicationContext context = JobsContext.pipeline(workdir, config)) {
@@ -75,6 +87,11 @@ public final class PipelineLauncher {
     }
 
     public static Outcome restart(Workdir workdir) {
+        return restart(workdir, false);
+    }
+
+    /** As {@link #restart(Workdir)}; {@code strict} refuses a restart the free disk space cannot hold. */
+    public static Outcome restart(Workdir workdir, boolean strict) {
         if (!Files.exists(workdir.resolvedConfig())) {
             return new Outcome(Outcome.Kind.REFUSED, "nothing to restart in " + workdir.root()
                     + ": no experiment was started there (use `./run.sh run --workdir " + workdir.root() + "`)");
@@ -85,13 +102,21 @@ public final class PipelineLauncher {
         }
         try (WorkdirLock held = lock.get()) {
             ResolvedConfig config = ConfigLoader.read(workdir.resolvedConfig());
+            Optional<Outcome> space = checkSpace(workdir, config, strict);
+            if (space.isPresent()) {
+                return space.get();
+            }
             try (AnnotationConfigApplicationContext context = JobsContext.pipeline(workdir, config)) {
                 JobRepository repository = context.getBean(JobRepository.class);
                 JobParameters params = parameters(workdir, config);
                 JobExecution last = repository.getLastJobExecution(PipelineJobConfiguration.PIPELINE, params);
                 if (last == null) {
-                    return new Outcome(Outcome.Kind.REFUSED, "nothing to restart in " + workdir.root()
-                            + ": the pipeline never started (use `./run.sh run --workdir " + workdir.root() + "`)");
+                    // the experiment is recorded (config.resolved.yaml) but not its pipeline: killed before the first
+                    // job, or a damaged job database moved away. A new pipeline reuses what the workdir holds: lists
+                    // are reused, pretraining resumes from its newest valid checkpoint, finished probes are kept.
+                    log.info("no pipeline recorded in {}: starting it; finished outputs in the workdir are reused",
+                            workdir.root());
+                    return launch(context, workdir, params);
                 }
                 if (last.getStatus() == BatchStatus.COMPLETED) {
                     return alreadyComplete(workdir, last);
@@ -103,6 +128,22 @@ public final class PipelineLauncher {
                 return launch(context, workdir, params);
             }
         }
+    }
+
+    /** Warns about (or with {@code strict} refuses) a run the free disk space cannot hold. */
+    private static Optional<Outcome> checkSpace(Workdir workdir, ResolvedConfig config, boolean strict) {
+        Optional<String> shortfall = DiskSpace.shortfall(workdir, config);
+        if (shortfall.isEmpty()) {
+            return Optional.empty();
+        }
+        if (strict) {
+            return Optional.of(new Outcome(Outcome.Kind.RESOURCE, "not started: " + shortfall.get()
+                    + "; free space, use another --workdir, or drop --strict to run until the disk fills"));
+        }
+        log.warn("{}: the run stops with exit code 8 when the disk fills and `restart` resumes once there is space"
+                + " (--strict refuses to start instead)", shortfall.get());
+        System.err.println("warning: " + shortfall.get() + " (--strict refuses to start)");
+        return Optional.empty();
     }
 
     /**
@@ -127,11 +168,17 @@ public final class PipelineLauncher {
         JobOperator operator = context.getBean(JobOperator.class);
         Job pipeline = context.getBean("pipelineJob", Job.class);
         JobRepository repository = context.getBean(JobRepository.class);
-        try (StatusSnapshots snapshots = StatusSnapshots.start(repository, workdir)) {
+        long grace = context.getBean(RunConfig.class).environment().stopGraceS();
+        try (StopSignals signals = StopSignals.install(grace);
+             StatusSnapshots snapshots = StatusSnapshots.start(repository, workdir)) {
             JobExecution execution = operator.start(pipeline, params);
             snapshots.writeNow();
             return outcome(workdir, execution);
         } catch (Exception e) {
+            Optional<String> resource = ResourceError.describe(e);
+            if (resource.isPresent()) {
+                return new Outcome(Outcome.Kind.RESOURCE, resource.get() + resumeHint(workdir));
+            }
             throw new IllegalStateException("cannot start the pipeline: " + e.getMessage(), e);
         }
     }
@@ -140,16 +187,37 @@ public final class PipelineLauncher {
         if (execution.getStatus() == BatchStatus.COMPLETED) {
             return new Outcome(Outcome.Kind.COMPLETED, "pipeline COMPLETED; report: " + reportPath(workdir, execution));
         }
+        if (execution.getStatus() == BatchStatus.STOPPED) {
+            return new Outcome(Outcome.Kind.STOPPED, "pipeline STOPPED on request (" + StopRequest.reason() + ") in "
+                    + stoppedWhere(execution) + "; continue it with `./run.sh restart --workdir " + workdir.root()
+                    + "`");
+        }
         String reason = null;
+        boolean resource = false;
         for (StepExecution step : execution.getStepExecutions()) {
             if (step.getStatus().isUnsuccessful() && step.getExecutionContext().containsKey(FailureReasonListener.KEY)) {
                 reason = step.getExecutionContext().getString(FailureReasonListener.KEY);
+                resource = step.getExecutionContext().containsKey(FailureReasonListener.RESOURCE);
             }
         }
-        return new Outcome(Outcome.Kind.FAILED, "pipeline " + execution.getStatus() + ": "
-                + (reason == null ? execution.getExitStatus().getExitDescription().lines().findFirst().orElse("")
-                : reason) + " (details: ./run.sh status --workdir " + workdir.root() + "; resume: ./run.sh restart"
+        String line = reason == null ? execution.getExitStatus().getExitDescription().lines().findFirst().orElse("")
+                : reason;
+        if (resource) {
+            return new Outcome(Outcome.Kind.RESOURCE, line + resumeHint(workdir));
+        }
+        return new Outcome(Outcome.Kind.FAILED, "pipeline " + execution.getStatus() + ": " + line
+                + " (details: ./run.sh status --workdir " + workdir.root() + "; resume: ./run.sh restart"
                 + " --workdir " + workdir.root() + ")");
+    }
+
+    private static String resumeHint(Workdir workdir) {
+        return " (once fixed: ./run.sh restart --workdir " + workdir.root() + ")";
+    }
+
+    /** The child job that stopped (its step in the pipeline), for the one-line message. */
+    private static String stoppedWhere(JobExecution execution) {
+        return execution.getStepExecutions().stream().filter(s -> s.getStatus() == BatchStatus.STOPPED)
+                .map(StepExecution::getStepName).findFirst().map(n -> "job " + n).orElse("the pipeline");
     }
 
     private static String reportPath(Workdir workdir, JobExecution execution) {

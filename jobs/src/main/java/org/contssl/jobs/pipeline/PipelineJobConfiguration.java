@@ -56,7 +56,7 @@ public class PipelineJobConfiguration {
 
     private static Step child(Job job, JobRepository jobRepository, JobOperator jobOperator) {
         return new StepBuilder(job.getName(), jobRepository)
-                .job(job)
+                .job(new StopBeforeStart(job))
                 .operator(jobOperator)
                 .parametersExtractor(new ChildJobParameters())
                 .listener(new ChildOutputsListener(jobRepository, job.getName()))

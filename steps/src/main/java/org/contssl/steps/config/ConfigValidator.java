@@ -143,6 +143,7 @@ final class ConfigValidator {
         atLeast("environment.threads", env.threads(), 1);
         atLeast("environment.workers", env.workers(), 1);
         atLeast("environment.loader_threads", env.loaderThreads(), 1);
+        atLeast("environment.stop_grace_s", env.stopGraceS(), 1);
     }
 
     private static void lincls(LinclsConfig l) {

@@ -119,6 +119,17 @@ public record RunConfig(
     public record Eval(List<Double> progress, int knnK) {
     }
 
-    public record Environment(long seed, int threads, int workers, int loaderThreads) {
+    /**
+     * {@code stop_grace_s}: how long a graceful stop (SIGTERM/SIGINT) may take before the process exits at once;
+     * operational, not part of the experiment's arithmetic. Presets that leave it out get the default.
+     */
+    public record Environment(long seed, int threads, int workers, int loaderThreads, Integer stopGraceS) {
+        public static final int DEFAULT_STOP_GRACE_S = 120;
+
+        public Environment {
+            if (stopGraceS == null) {
+                stopGraceS = DEFAULT_STOP_GRACE_S;
+            }
+        }
     }
 }

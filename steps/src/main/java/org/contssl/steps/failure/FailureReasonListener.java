@@ -1,5 +1,8 @@
 package org.contssl.steps.failure;
 
+import java.util.Optional;
+import org.contssl.steps.stop.StopRequest;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
@@ -11,6 +14,8 @@ import org.springframework.batch.core.step.StepExecution;
 public class FailureReasonListener implements StepExecutionListener {
 
     public static final String KEY = "failure.reason";
+    /** Present when the failure was an exhausted resource ({@link ResourceError}), not a bug or a bad input. */
+    public static final String RESOURCE = "failure.resource";
 
     @Override
     public ExitStatus afterStep(StepExecution stepExecution) {
@@ -18,8 +23,18 @@ public class FailureReasonListener implements StepExecutionListener {
             return null;
         }
         Throwable first = stepExecution.getFailureExceptions().get(0);
-        String reason = FailureReason.of(first);
+        if (stepExecution.getStatus() == BatchStatus.STOPPED && StopRequest.requested()) {
+            // Spring Batch records its stop as a JobInterruptedException; the user asked for it, it is no failure
+            stepExecution.getExecutionContext().putString(KEY, "stopped on request (" + StopRequest.reason()
+                    + "); `restart` continues");
+            return null;
+        }
+        Optional<String> resource = ResourceError.describe(first);
+        String reason = resource.orElseGet(() -> FailureReason.of(first));
         stepExecution.getExecutionContext().putString(KEY, reason);
+        if (resource.isPresent()) {
+            stepExecution.getExecutionContext().putString(RESOURCE, "true");
+        }
         return new ExitStatus(ExitStatus.FAILED.getExitCode(), reason);
     }
 }

@@ -1,5 +1,8 @@
 package org.contssl.steps.lists;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.contssl.lists.MemmapList;
 import org.contssl.lists.stream.ProbeSet;
 import org.contssl.lists.stream.StreamPlan;
 import org.contssl.lists.stream.StreamPlanner;
@@ -41,13 +44,26 @@ public class ListsTasklet implements Tasklet {
                 plan.kind(), plan.streamLength(), plan.source(), plan.streamList(), plan.imagesExported(),
                 plan.framesRendered(), String.format("%.1f", plan.seconds()));
         plan.notes().forEach(n -> log.info("lists: {}", n));
+        List<ProbeSet> sets = new ArrayList<>(plan.probes().values());
+        sets.addAll(plan.domainProbes());
         for (ProbeSet set : SeenDomains.write(plan, workdir.listsDir())) {
+            sets.add(set);
             log.info("lists: headline probe {} over {} classes: {} train / {} val images", set.trainList()
                     .getFileName(), set.numClasses(), set.trainCount(), set.testCount());
         }
         for (ProbeSet set : UserProbeSets.materialize(config, workdir.listsDir())) {
             log.info("lists: probe set {} ({}): {} train / {} val images, {} classes", set.name(), set.role(),
                     set.trainCount(), set.testCount(), set.numClasses());
+            sets.add(set);
+        }
+        // bad probe images are found now, not after pretraining (docs/failures.md)
+        ProbeImageCheck check = new ProbeImageCheck(config, workdir.skippedCsv());
+        int skipped = check.probeSets(sets);
+        try (MemmapList stream = MemmapList.open(plan.streamList())) {
+            check.streamSample(stream);
+        }
+        if (skipped > 0) {
+            contribution.incrementFilterCount(skipped);
         }
         contribution.incrementWriteCount(plan.streamLength());
         var step = chunkContext.getStepContext().getStepExecution();

@@ -65,6 +65,9 @@ public class ChildOutputsListener implements StepExecutionListener {
         String line = childJob + "/" + chosen.getStepName() + ": "
                 + chosen.getExecutionContext().getString(FailureReasonListener.KEY);
         stepExecution.getExecutionContext().putString(FailureReasonListener.KEY, line);
+        if (chosen.getExecutionContext().containsKey(FailureReasonListener.RESOURCE)) {
+            stepExecution.getExecutionContext().putString(FailureReasonListener.RESOURCE, "true");
+        }
         return new ExitStatus(ExitStatus.FAILED.getExitCode(), line);
     }
 

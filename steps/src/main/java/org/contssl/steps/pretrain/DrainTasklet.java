@@ -29,6 +29,11 @@ public class DrainTasklet implements Tasklet {
         long before = session.state().steps();
         boolean more = session.drain(STEPS_PER_COMMIT);
         contribution.incrementWriteCount((session.state().steps() - before) * session.plan().batch());
+        if (session.stopped()) {
+            // stopped on request: the step ends STOPPED (restartable) and checkpoint_final is left to the restart
+            chunkContext.getStepContext().getStepExecution().setTerminateOnly();
+            return RepeatStatus.FINISHED;
+        }
         if (more) {
             return RepeatStatus.CONTINUABLE;
         }

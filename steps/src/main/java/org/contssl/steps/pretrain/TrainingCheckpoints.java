@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.contssl.core.AtomicFiles;
 import org.contssl.model.SimSiamTrainer;
 import org.contssl.storage.ReplayBuffer;
 import org.contssl.storage.checkpoint.Checkpoint;
@@ -111,6 +114,25 @@ public final class TrainingCheckpoints {
                 throw new UncheckedIOException("cannot read " + c.dir().resolve(SESSION), e);
             }
         });
+    }
+
+    /**
+     * Removes a checkpoint if present: renamed out of sight first (dot names are never candidates, and the store
+     * clears a dead process's {@code .trash-} leftovers), so a crash mid-delete never leaves a half checkpoint.
+     */
+    void delete(String name) {
+        Path target = store.dir().resolve(name);
+        if (!Files.isDirectory(target)) {
+            return;
+        }
+        Path trash = store.dir().resolve(".trash-" + name + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        try {
+            Files.move(target, trash, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.syncDirectory(store.dir());
+            AtomicFiles.deleteTree(trash);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + target + ": " + e.getMessage(), e);
+        }
     }
 
     /** All complete checkpoints in progress order (for the probes and the report). */

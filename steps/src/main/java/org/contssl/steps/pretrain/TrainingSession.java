@@ -16,6 +16,7 @@ import org.contssl.model.data.ViewBatch;
 import org.contssl.reports.series.MetricsRow;
 import org.contssl.storage.BufferDiagnostics;
 import org.contssl.storage.ReplayBuffer;
+import org.contssl.steps.stop.StopRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainingSession implements AutoCloseable {
 
+    /** Written when a stop is requested between periodic checkpoints; deleted once the final one exists. */
+    public static final String STOP = "checkpoint_stop";
+    static final String STREAM_END = "checkpoint_stream_end";
     private static final Logger log = LoggerFactory.getLogger(TrainingSession.class);
 
     private final PretrainContext ctx;
@@ -42,6 +46,7 @@ public final class TrainingSession implements AutoCloseable {
     private String lastCheckpoint;
     private Prepared prefetched;
     private final WindowTimer window = new WindowTimer();
+    private boolean stopped;
 
     /** A mini-batch whose images are being loaded and augmented. */
     private record Prepared(long step, long[] indices, CompletableFuture<ViewBatch> views) {
@@ -87,8 +92,25 @@ public final class TrainingSession implements AutoCloseable {
         return lastCheckpoint;
     }
 
+    /**
+     * True once a requested stop has been honoured: the step in flight finished, {@link #STOP} holds the state, and
+     * this session trains nothing more. The caller ends its step STOPPED.
+     */
+    public boolean stopped() {
+        return stopped;
+    }
+
     /** One incoming chunk: its surviving images (bad ones were skipped) and the stream position after it. */
     public void ingest(List<StreamItem> items, long positionAfter) {
+        if (stopped) {
+            return; // the reader re-reads this chunk after the restart: the stop checkpoint lies before it
+        }
+        if (ctx.buffer() != null) {
+            finishPendingChunk();
+            if (stopped) {
+                return;
+            }
+        }
         if (ctx.buffer() == null) {
             state = with(positionAfter, state.steps(), state.trainChunks(), state.inserted() + items.size());
             if (!items.isEmpty()) {
@@ -96,9 +118,6 @@ public final class TrainingSession implements AutoCloseable {
                 train(indices, state.steps() + 1);
             }
         } else {
-            // a session restored from a checkpoint taken between the R steps of a chunk first finishes that chunk's
-            // steps, exactly as the uninterrupted run did before the next chunk arrived
-            trainUntil(Math.min(state.trainChunks() * ctx.plan().updates(), ctx.plan().totalSteps()));
             items = wholeShardPieces(items, positionAfter);
             long[] indices = new long[items.size()];
             int[] labels = new int[items.size()];
@@ -115,11 +134,60 @@ public final class TrainingSession implements AutoCloseable {
             }
             trainUntil(Math.min(trainChunks * ctx.plan().updates(), ctx.plan().totalSteps()));
         }
-        closeDomains();
-        if (positionAfter >= ctx.streamEnd() && !SaveSchedule.FINAL.equals(lastCheckpoint)) {
-            // the drain step resumes from here if the process dies before its first checkpoint
-            checkpoint("checkpoint_stream_end");
+        if (stopped) {
+            return; // the chunk's remaining steps, domain and stream-end checkpoints follow after the restart
         }
+        closeChunk();
+        stopIfRequested();
+    }
+
+    /**
+     * A session restored from a checkpoint taken between the R steps of a chunk (a periodic or a stop checkpoint)
+     * first finishes that chunk — its steps, then its domain and stream-end checkpoints — exactly as the
+     * uninterrupted run did before the next chunk arrived or the drain began. A no-op when nothing is pending.
+     */
+    private void finishPendingChunk() {
+        long owed = owedSteps();
+        if (state.steps() < owed) {
+            trainUntil(owed);
+        }
+        if (!stopped && state.steps() == owed) {
+            // also after a restore from a checkpoint taken at the chunk's last step, before its closing checkpoints
+            closeChunk();
+        }
+    }
+
+    /** Steps owed by the chunks inserted so far (the buffered schedule; all of them once the stream has ended). */
+    private long owedSteps() {
+        return Math.min(state.trainChunks() * ctx.plan().updates(), ctx.plan().totalSteps());
+    }
+
+    /** The checkpoints due when a chunk's steps are done; idempotent (the domain counter, the stream-end name). */
+    private void closeChunk() {
+        closeDomains();
+        boolean atStreamEnd = state.position() >= ctx.streamEnd()
+                && (ctx.buffer() == null || state.steps() == owedSteps());
+        if (atStreamEnd && !SaveSchedule.FINAL.equals(lastCheckpoint) && !STREAM_END.equals(lastCheckpoint)) {
+            // the drain step resumes from here if the process dies before its first checkpoint
+            checkpoint(STREAM_END);
+        }
+    }
+
+    /**
+     * Honours a stop request at a safe point (between steps, after a chunk): writes {@link #STOP} — even when a
+     * periodic checkpoint holds the same state, so a stop always leaves the newest checkpoint, whose name says why it
+     * exists — and marks the session stopped. Nothing was prefetched at this point
+     * (see {@link #trainUntil}), so the checkpointed sampling generator is exactly where the next step needs it.
+     */
+    private boolean stopIfRequested() {
+        if (!StopRequest.requested()) {
+            return false;
+        }
+        checkpoint(STOP);
+        log.info("stopped on request ({}) after step {} at stream position {}: checkpoint {}", StopRequest.reason(),
+                state.steps(), state.position(), lastCheckpoint);
+        stopped = true;
+        return true;
     }
 
     /**
@@ -142,11 +210,20 @@ public final class TrainingSession implements AutoCloseable {
 
     /** Continues after the stream has ended: samples the frozen buffer until the step budget is spent. */
     public boolean drain(int maxSteps) {
+        if (stopped) {
+            return false;
+        }
         long target = Math.min(ctx.plan().totalSteps(), state.steps() + maxSteps);
         if (ctx.buffer() != null) {
-            trainUntil(target);
+            finishPendingChunk();
+            if (!stopped) {
+                trainUntil(target);
+            }
         }
-        return state.steps() < ctx.plan().totalSteps() && ctx.buffer() != null;
+        if (!stopped && state.steps() < ctx.plan().totalSteps() && ctx.buffer() != null) {
+            stopIfRequested();
+        }
+        return !stopped && state.steps() < ctx.plan().totalSteps() && ctx.buffer() != null;
     }
 
     /** Writes {@code checkpoint_final} unless the last step already did. */
@@ -154,6 +231,8 @@ public final class TrainingSession implements AutoCloseable {
         if (!SaveSchedule.FINAL.equals(lastCheckpoint)) {
             checkpoint(SaveSchedule.FINAL);
         }
+        // a stop checkpoint only served the restart; the probes and the report see the uninterrupted run's set
+        checkpoints.delete(STOP);
         progress.update(state.steps(), "done");
     }
 
@@ -163,12 +242,17 @@ public final class TrainingSession implements AutoCloseable {
             Prepared current = prefetched != null && prefetched.step() == step ? prefetched : prepare(step);
             prefetched = null;
             boolean checkpointNext = ctx.schedule().dueAfter(step).isPresent();
-            if (step < target && !checkpointNext) {
+            if (step < target && !checkpointNext && !StopRequest.requested()) {
                 // sampling ahead is exact only when nothing changes the buffer's membership or generator state
-                // before the next step: no insert (we are inside one chunk's R steps) and no checkpoint
+                // before the next step: no insert (we are inside one chunk's R steps), no checkpoint, no stop
                 prefetched = prepare(step + 1);
             }
             runStep(current);
+            if (prefetched == null && step < target && stopIfRequested()) {
+                // between two steps of one chunk (or drain slice); at its last step the caller closes the chunk
+                // (domain and stream-end checkpoints) first and then stops, as the uninterrupted run would save
+                return;
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package org.contssl.steps.pretrain;
 import java.nio.file.Path;
 import org.contssl.steps.config.RunConfig;
 import org.contssl.steps.workdir.Workdir;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 
@@ -49,11 +50,19 @@ public class TrainingSessionHolder implements StepExecutionListener {
     @Override
     public org.springframework.batch.core.ExitStatus afterStep(StepExecution stepExecution) {
         recordProgress();
-        if (stepExecution.getStatus().isUnsuccessful() || "drain".equals(stepExecution.getStepName())) {
+        if (stepExecution.getStatus().isUnsuccessful() || stepExecution.getStatus() == BatchStatus.STOPPED
+                || "drain".equals(stepExecution.getStepName())) {
             close();
         }
         current = null;
         return null;
+    }
+
+    /** Ends the running step STOPPED after its current chunk (Spring Batch's stop: terminate-only, restartable). */
+    public void terminateStep() {
+        if (current != null) {
+            current.setTerminateOnly();
+        }
     }
 
     private void recordCheckpoint(String name, SessionState state, double seconds) {

@@ -1,6 +1,7 @@
 package org.contssl.steps.probe;
 
 import java.io.IOException;
+import org.contssl.steps.stop.StopRequest;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -19,6 +20,11 @@ public class ProbePartitionTasklet implements Tasklet {
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws IOException {
+        if (StopRequest.requested()) {
+            // a stop was asked for: partitions in flight finish, this one is left STOPPED and runs on restart
+            chunkContext.getStepContext().getStepExecution().setTerminateOnly();
+            return RepeatStatus.FINISHED;
+        }
         ProbeTarget target = ProbeRunner.JSON.readValue(targetJson, ProbeTarget.class);
         ProbeResult result = runner.run(target);
         contribution.incrementReadCount();

@@ -16,20 +16,20 @@ import org.contssl.steps.pretrain.SkippedImagesListener;
  * many partitions and epochs meet them) and tolerated up to {@code data.skip_limit} of the list; past that the probe
  * fails with one line naming the image, since a probe on a set with many holes would be silently wrong.
  */
-final class ProbeSkips {
+public final class ProbeSkips {
 
     /** Parallel partitions append to the same file. */
     private static final Object LOCK = new Object();
     private final Path csv;
     private final double fraction;
 
-    ProbeSkips(Path csv, double fraction) {
+    public ProbeSkips(Path csv, double fraction) {
         this.csv = csv;
         this.fraction = fraction;
     }
 
     /** Records the failures of one pass over {@code list}; throws when they exceed the limit. */
-    void record(String dataset, String split, MemmapList list, List<SampleFailure> failed) {
+    public void record(String dataset, String split, MemmapList list, List<SampleFailure> failed) {
         long limit = (long) Math.floor(list.size() * fraction);
         if (failed.size() > limit) {
             SampleFailure f = failed.get(0);
