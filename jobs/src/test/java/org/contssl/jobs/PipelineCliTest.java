@@ -69,10 +69,12 @@ class PipelineCliTest {
         String[] args = PipelineFixture.args("run", workdir, PipelineFixture.overrides(tree));
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.execute(args));
 
-        // as soon as the lists job has published the probe lists, corrupt one probe test image
+        // once pretraining has written a checkpoint (the lists job, which now checks every probe image, is over),
+        // corrupt one probe test image: only the probe step can meet it
         Path plan = workdir.resolve("lists").resolve(StreamPlanner.PLAN_FILE);
+        Path checkpoints = workdir.resolve("checkpoints");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!Files.exists(plan) && System.nanoTime() < deadline && !run.isDone()) {
+        while (!(Files.exists(plan) && Files.isDirectory(checkpoints)) && System.nanoTime() < deadline && !run.isDone()) {
             Thread.sleep(20);
         }
         StreamPlan streamPlan = StreamPlanner.readPlan(plan.getParent());
