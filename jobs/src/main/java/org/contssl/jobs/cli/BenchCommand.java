@@ -204,7 +204,7 @@ public class BenchCommand implements Runnable {
         String python = D.python();
 
         @Option(names = "--pytorch-script", description = "The PyTorch reference script (default:"
-                + " $CONTSSL_PYTORCH_BENCH, else shared/bench/pytorch_simsiam.py next to the project).")
+                + " $CONTSSL_PYTORCH_BENCH, else the bundled simsiam_bench.py).")
         String pytorchScript;
 
         @Option(names = "--no-pytorch", description = "Skip the PyTorch reference.")

@@ -1,18 +1,17 @@
 package org.contssl.tools.parity;
 
+import org.contssl.tools.BundledScripts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,15 +170,6 @@ final class ParityExchange {
             }
             return p;
         }
-        try (InputStream in = ParityExchange.class.getResourceAsStream("simsiam_parity.py")) {
-            if (in == null) {
-                throw new IOException("simsiam_parity.py is not bundled in this build: pass --script "
-                        + "tools/src/main/python/simsiam_parity.py");
-            }
-            Path tmp = Files.createTempFile("contssl-simsiam-parity", ".py");
-            tmp.toFile().deleteOnExit();
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            return tmp;
-        }
+        return BundledScripts.extract("simsiam_parity.py");
     }
 }

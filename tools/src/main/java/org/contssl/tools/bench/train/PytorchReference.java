@@ -2,6 +2,7 @@ package org.contssl.tools.bench.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.contssl.tools.BundledScripts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code shared/bench/pytorch_simsiam.py} (the PyTorch reference of the SimSiam step) with Debian's interpreter
- * and returns its JSON result.
+ * Runs the PyTorch baseline of the SimSiam step ({@code tools/src/main/python/simsiam_bench.py}, bundled in the jar
+ * next to the parity script whose model it reuses) with Debian's interpreter and returns its JSON result.
  */
 final class PytorchReference {
     static final String DEFAULT_PYTHON = "/usr/bin/python3";
@@ -30,11 +31,10 @@ final class PytorchReference {
     /**
      * The reference runner, or null (with the reason in {@code why[0]}) when Python/torch or the script is missing.
      *
-     * @param scriptOption --pytorch-script, else $CONTSSL_PYTORCH_BENCH, else {@code ../shared/bench/...} next to the
-     *     project (searched upwards from the working directory)
+     * @param scriptOption --pytorch-script, else $CONTSSL_PYTORCH_BENCH, else the bundled {@code simsiam_bench.py}
      */
     static PytorchReference locate(String python, String scriptOption, String[] why) {
-        Path script = null;
+        Path script;
         String explicit = scriptOption != null ? scriptOption : System.getenv(SCRIPT_ENV);
         if (explicit != null) {
             script = Paths.get(explicit);
@@ -43,21 +43,10 @@ final class PytorchReference {
                 return null;
             }
         } else {
-            for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-                for (Path candidate : new Path[] {
-                    dir.resolve("shared/bench/pytorch_simsiam.py"), dir.resolveSibling("shared/bench/pytorch_simsiam.py")
-                }) {
-                    if (Files.isRegularFile(candidate)) {
-                        script = candidate;
-                        break;
-                    }
-                }
-                if (script != null) {
-                    break;
-                }
-            }
-            if (script == null) {
-                why[0] = "shared/bench/pytorch_simsiam.py not found next to the project: pass --pytorch-script";
+            try {
+                script = BundledScripts.extract("simsiam_bench.py", "simsiam_parity.py");
+            } catch (IOException e) {
+                why[0] = e.getMessage() + ": pass --pytorch-script";
                 return null;
             }
         }

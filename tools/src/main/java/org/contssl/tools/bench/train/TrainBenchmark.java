@@ -54,7 +54,7 @@ public final class TrainBenchmark {
      * @param variants trainer variants: {@code fastest}, {@code plain}, {@code fused}
      * @param python the interpreter with torch and torchvision
      * @param pytorchScript the PyTorch reference script, or null for $CONTSSL_PYTORCH_BENCH or
-     *     {@code shared/bench/pytorch_simsiam.py} next to the project
+     *     the bundled {@code simsiam_bench.py}
      * @param pytorch whether to run the PyTorch reference at all
      * @param rssModel model of the RSS-growth part ({@code conv4} or {@code resnet18})
      * @param rssSteps steps of the RSS-growth part (1,000)
