@@ -1,19 +1,13 @@
 package org.contssl.steps.probe.sets;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.contssl.core.AtomicFiles;
 import org.contssl.lists.ListMetadata;
 import org.contssl.lists.ListMetadata.DomainSpan;
 import org.contssl.lists.MemmapList;
 import org.contssl.lists.MemmapListWriter;
-import org.contssl.lists.Sidecars;
 import org.contssl.lists.stream.ProbeSet;
 import org.contssl.lists.stream.StreamPlan;
 
@@ -61,25 +55,13 @@ public final class SeenDomains {
             long nTest = union(parts, test, true, classes, names);
             out.add(new ProbeSet(NAME, ProbeSet.IN_DISTRIBUTION, train, test, classes, names, nTrain, nTest));
         }
-        try {
-            AtomicFiles.write(listsDir.resolve(FILE), Sidecars.MAPPER.writeValueAsBytes(out));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + listsDir.resolve(FILE), e);
-        }
+        ProbeSetFiles.write(listsDir.resolve(FILE), out);
         return out;
     }
 
     /** The unions the lists job wrote, shortest first; empty for a stream without domains. */
     public static List<ProbeSet> read(Path listsDir) {
-        Path f = listsDir.resolve(FILE);
-        if (!Files.isRegularFile(f)) {
-            return List.of();
-        }
-        try {
-            return Sidecars.MAPPER.readValue(f.toFile(), new TypeReference<List<ProbeSet>>() { });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + f + " (run the lists job again)", e);
-        }
+        return ProbeSetFiles.read(listsDir.resolve(FILE));
     }
 
     /**

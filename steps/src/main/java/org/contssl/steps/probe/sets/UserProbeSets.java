@@ -1,8 +1,5 @@
 package org.contssl.steps.probe.sets;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,11 +7,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.contssl.core.AtomicFiles;
 import org.contssl.lists.ListMetadata;
 import org.contssl.lists.MemmapList;
 import org.contssl.lists.MemmapListWriter;
-import org.contssl.lists.Sidecars;
 import org.contssl.lists.stream.ProbeSet;
 import org.contssl.lists.stream.StreamPlan;
 import org.contssl.steps.config.LinclsConfig;
@@ -66,26 +61,13 @@ public final class UserProbeSets {
         for (Source s : sources(config)) {
             out.add(materialize(s, listsDir, PREFIX));
         }
-        try {
-            Files.createDirectories(listsDir);
-            AtomicFiles.write(listsDir.resolve(FILE), Sidecars.MAPPER.writeValueAsBytes(out));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + listsDir.resolve(FILE), e);
-        }
+        ProbeSetFiles.write(listsDir.resolve(FILE), out);
         return out;
     }
 
     /** The user sets a lists job wrote to {@code listsDir}, empty when there are none. */
     public static List<ProbeSet> read(Path listsDir) {
-        Path f = listsDir.resolve(FILE);
-        if (!Files.isRegularFile(f)) {
-            return List.of();
-        }
-        try {
-            return Sidecars.MAPPER.readValue(f.toFile(), new TypeReference<List<ProbeSet>>() { });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + f + " (run the lists job again)", e);
-        }
+        return ProbeSetFiles.read(listsDir.resolve(FILE));
     }
 
     /**
