@@ -2,8 +2,6 @@ package org.contssl.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,27 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** Exit codes and one-line messages of the CLI for the cases a user meets first. */
 class CliTest {
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(Main.execute(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void unknownConfigKeyIsAUsageErrorNamingTheKey(@TempDir Path wd) {
-        Run r = cli("run", "--workdir", wd.toString(), "model.buffer_size=4096");
+        CliRun r = cli("run", "--workdir", wd.toString(), "model.buffer_size=4096");
         assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("unknown config key 'model.buffer_size'").contains("model.buff_siz");
         assertThat(wd.resolve("config.resolved.yaml")).doesNotExist();
@@ -60,7 +44,7 @@ class CliTest {
             while (!Files.readString(wd.resolve("holder.log")).contains("locked") && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            Run r = cli("run", "--workdir", wd.toString());
+            CliRun r = cli("run", "--workdir", wd.toString());
             assertThat(r.code()).isEqualTo(ExitCodes.LOCKED);
             assertThat(r.err()).contains("is in use by process");
         } finally {
@@ -70,10 +54,10 @@ class CliTest {
 
     @Test
     void restartWithoutARunAndStatusWithoutADatabaseSayWhatToDo(@TempDir Path wd) {
-        Run restart = cli("restart", "--workdir", wd.toString());
+        CliRun restart = cli("restart", "--workdir", wd.toString());
         assertThat(restart.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(restart.err()).contains("nothing to restart");
-        Run status = cli("status", "--workdir", wd.toString());
+        CliRun status = cli("status", "--workdir", wd.toString());
         assertThat(status.code()).isEqualTo(ExitCodes.BAD_INPUT);
     }
 
@@ -81,7 +65,7 @@ class CliTest {
     void listsShowOfABadFileIsABadInputError(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.memmap");
         Files.write(bad, new byte[121]); // not a multiple of the 120-byte record width
-        Run r = cli("lists", "show", bad.toString());
+        CliRun r = cli("lists", "show", bad.toString());
         assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(r.err()).contains("bad.memmap").doesNotContain("\tat ");
     }
@@ -110,7 +94,7 @@ class CliTest {
             System.arraycopy(path, 0, esc, i * 120, path.length);
         }
         Files.write(escaping, esc);
-        Run r = cli("run", "--workdir", dir.resolve("run").toString(), "data.train_filelist=" + escaping,
+        CliRun r = cli("run", "--workdir", dir.resolve("run").toString(), "data.train_filelist=" + escaping,
                 "data.base_dir=" + base, "data.record_width=120");
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.JOB_FAILED);
         assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
@@ -127,7 +111,7 @@ class CliTest {
                 "two.labels");
     }
 
-    private static void assertBadInput(Run r, String... mentions) {
+    private static void assertBadInput(CliRun r, String... mentions) {
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
         assertThat(r.err()).contains(mentions).doesNotContain("\tat ");
@@ -135,7 +119,7 @@ class CliTest {
 
     @Test
     void helpListsTheExitCodes() {
-        Run r = cli("--help");
+        CliRun r = cli("--help");
         assertThat(r.code()).isEqualTo(ExitCodes.OK);
         assertThat(r.out()).contains("already complete").contains("workdir locked");
     }
@@ -143,7 +127,7 @@ class CliTest {
     @Test
     void runAndDemoHelpListTheShippedPresets() {
         for (String command : new String[] {"run", "demo"}) {
-            Run r = cli(command, "--help");
+            CliRun r = cli(command, "--help");
             assertThat(r.code()).isEqualTo(ExitCodes.OK);
             // help text wraps wherever it likes: compare without whitespace
             assertThat(ConfigLoader.presetNames()).contains("demo");

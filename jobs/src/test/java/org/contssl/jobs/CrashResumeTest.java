@@ -51,7 +51,7 @@ class CrashResumeTest {
         Process once = PipelineFixture.startChild(root.resolve("uninterrupted.log"),
                 PipelineFixture.args("run", reference, overrides(policy)));
         PipelineFixture.awaitSuccess(once, root.resolve("uninterrupted.log"), 600);
-        String expected = finalParamsSha(reference);
+        String expected = CrashFixture.finalParamsSha(reference);
 
         Path workdir = root.resolve("killed");
         List<Moment> moments = List.of(
@@ -66,7 +66,7 @@ class CrashResumeTest {
             String[] args = i == 0 ? PipelineFixture.args("run", workdir, overrides(policy))
                     : new String[] {"restart", "--workdir", workdir.toString()};
             Process p = PipelineFixture.startChild(root.resolve("kill" + i + ".log"), args);
-            if (killWhen(p, workdir, m)) {
+            if (CrashFixture.killWhen(p, workdir, m.reached())) {
                 killedAt.add(m.name());
             }
         }
@@ -74,26 +74,11 @@ class CrashResumeTest {
         PipelineFixture.awaitSuccess(last, root.resolve("final.log"), 600);
 
         assertThat(killedAt).as("SIGKILLs that hit pretraining").hasSizeGreaterThanOrEqualTo(5);
-        assertThat(finalParamsSha(workdir)).as("final parameters after " + killedAt.size() + " kills")
+        assertThat(CrashFixture.finalParamsSha(workdir)).as("final parameters after " + killedAt.size() + " kills")
                 .isEqualTo(expected);
         ExecutionHistory history = PipelineFixture.history(workdir);
         assertThat(history.of("pretrain")).hasSize(killedAt.size() + 1);
         assertThat(history.of("pretrain").get(killedAt.size()).status()).isEqualTo("COMPLETED");
-    }
-
-    /** Waits for the moment, then sends SIGKILL; false if the process ended first. */
-    private static boolean killWhen(Process p, Path workdir, Moment m) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (p.isAlive() && System.nanoTime() < deadline) {
-            if (m.reached().test(workdir)) {
-                p.destroyForcibly();
-                p.waitFor();
-                return true;
-            }
-            Thread.sleep(1);
-        }
-        p.waitFor(60, TimeUnit.SECONDS);
-        return false;
     }
 
     private static boolean checkpointInProgress(Path workdir) {
@@ -108,8 +93,4 @@ class CrashResumeTest {
         }
     }
 
-    private static String finalParamsSha(Path workdir) throws IOException {
-        return new ObjectMapper().readTree(workdir.resolve("checkpoints/checkpoint_final/manifest.json").toFile())
-                .get("metadata").get("params_sha256").asText();
-    }
 }

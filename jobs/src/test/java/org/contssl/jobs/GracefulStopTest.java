@@ -71,7 +71,7 @@ class GracefulStopTest {
 
         Process last = PipelineFixture.startChild(root.resolve("final.log"), "restart", "--workdir", workdir.toString());
         PipelineFixture.awaitSuccess(last, root.resolve("final.log"), 600);
-        assertThat(finalParamsSha(workdir)).isEqualTo(finalParamsSha(reference));
+        assertThat(CrashFixture.finalParamsSha(workdir)).isEqualTo(CrashFixture.finalParamsSha(reference));
         assertThat(workdir.resolve("checkpoints/checkpoint_stop")).doesNotExist();
         assertThat(probeAccuracies(workdir)).isEqualTo(probeAccuracies(reference));
         assertThat(PipelineFixture.history(workdir).of("pipeline").get(2).status()).isEqualTo("COMPLETED");
@@ -109,11 +109,6 @@ class GracefulStopTest {
 
     private static long step(Path manifest) throws IOException {
         return new ObjectMapper().readTree(manifest.toFile()).get("metadata").get("step").asLong();
-    }
-
-    static String finalParamsSha(Path workdir) throws IOException {
-        return new ObjectMapper().readTree(workdir.resolve("checkpoints/checkpoint_final/manifest.json").toFile())
-                .get("metadata").get("params_sha256").asText();
     }
 
     /** Every probe result's accuracies, by file name, from the workdir's probes directory. */

@@ -51,7 +51,7 @@ class KineticsCrashResumeTest {
         PipelineFixture.awaitSuccess(once, root.resolve("uninterrupted.log"), 600);
         JsonNode results = new ObjectMapper().readTree(reference.resolve("reports/results.json").toFile());
         assertThat(results.get("skipped_images_total").asLong()).as("every slot's frames exist").isZero();
-        String expected = finalParamsSha(reference);
+        String expected = CrashFixture.finalParamsSha(reference);
 
         Path workdir = root.resolve("killed");
         List<Moment> moments = List.of(
@@ -64,7 +64,7 @@ class KineticsCrashResumeTest {
             String[] args = i == 0 ? PipelineFixture.args("run", workdir, overrides(policy))
                     : new String[] {"restart", "--workdir", workdir.toString()};
             Process p = PipelineFixture.startChild(root.resolve("kill" + i + ".log"), args);
-            if (killWhen(p, workdir, moments.get(i))) {
+            if (CrashFixture.killWhen(p, workdir, moments.get(i).reached())) {
                 killedAt.add(moments.get(i).name());
             }
         }
@@ -73,25 +73,7 @@ class KineticsCrashResumeTest {
         PipelineFixture.awaitSuccess(last, root.resolve("final.log"), 600);
 
         assertThat(killedAt).as("SIGKILLs that hit pretraining").hasSizeGreaterThanOrEqualTo(2);
-        assertThat(finalParamsSha(workdir)).as("final parameters after kills at " + killedAt).isEqualTo(expected);
+        assertThat(CrashFixture.finalParamsSha(workdir)).as("final parameters after kills at " + killedAt).isEqualTo(expected);
     }
 
-    private static boolean killWhen(Process p, Path workdir, Moment m) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (p.isAlive() && System.nanoTime() < deadline) {
-            if (m.reached().test(workdir)) {
-                p.destroyForcibly();
-                p.waitFor();
-                return true;
-            }
-            Thread.sleep(1);
-        }
-        p.waitFor(60, TimeUnit.SECONDS);
-        return false;
-    }
-
-    private static String finalParamsSha(Path workdir) throws IOException {
-        return new ObjectMapper().readTree(workdir.resolve("checkpoints/checkpoint_final/manifest.json").toFile())
-                .get("metadata").get("params_sha256").asText();
-    }
 }

@@ -4,37 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.contssl.jobs.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The bench and parity subcommands parse their declared options and reach the tools classes. */
 class BenchCommandTest {
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(Main.execute(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void benchListsJsonIsOneObjectOnStdoutWithCpuFacts(@TempDir Path dir) throws Exception {
-        Run r = cli("bench", "lists", "--records", "2000", "--random", "500", "--no-import", "--dir", dir.toString(),
+        CliRun r = cli("bench", "lists", "--records", "2000", "--random", "500", "--no-import", "--dir", dir.toString(),
                 "--json");
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
         assertThat(r.out().strip().lines().count()).isEqualTo(1);
@@ -53,10 +37,10 @@ class BenchCommandTest {
     void badValuesAndUnknownBenchmarksAreUsageErrors() {
         assertThat(cli("bench", "frobnicate").code()).isEqualTo(ExitCodes.USAGE);
         assertThat(cli("bench", "lists", "--records", "many").code()).isEqualTo(ExitCodes.USAGE);
-        Run train = cli("bench", "train", "--variants", "fastest,bogus", "--no-pytorch", "--no-rss");
+        CliRun train = cli("bench", "train", "--variants", "fastest,bogus", "--no-pytorch", "--no-rss");
         assertThat(train.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(train.err()).contains("bogus");
-        Run parity = cli("parity", "--options", "bogus");
+        CliRun parity = cli("parity", "--options", "bogus");
         assertThat(parity.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(parity.err()).contains("parity: --options: bogus");
     }
