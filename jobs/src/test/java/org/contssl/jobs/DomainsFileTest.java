@@ -109,6 +109,8 @@ class DomainsFileTest {
                     .isFalse();
         }
         assertThat(seen).containsExactlyInAnyOrder("checkpoint_final", "random-init", "raw-pixels");
+        // lincls.imnet.optim.epochs=5 must not reach the domain probes (it left them at 5 LARC steps: exactly 50 %)
+        LinearProbeSanity.assertLinearAboveChanceWhereKnnIs(results, d -> "seen-domains".equals(d) ? 8 : 2);
         assertThat(workdir.resolve("lists/seen-4-test.memmap")).exists();
         try (var union = org.contssl.lists.MemmapList.open(workdir.resolve("lists/seen-4-test.memmap"))) {
             assertThat(union.size()).isEqualTo(4L * 2 * VAL_PER_CLASS);

@@ -49,6 +49,8 @@ class DomainsStreamTest {
         }
         assertThat(matrix.get("checkpoints").toString())
                 .contains("checkpoint_domain1", "checkpoint_domain2", "checkpoint_domain3", "checkpoint_final");
+        // five classes per domain, twenty in the union of all four
+        LinearProbeSanity.assertLinearAboveChanceWhereKnnIs(results, d -> "seen-domains".equals(d) ? 20 : 5);
         String report = Files.readString(workdir.resolve("reports/report.md"));
         assertThat(report).contains("Accuracy matrix A").contains("relative F (%)");
         for (String row : new String[] {"| D0 | after D1", "| D0 | after D2", "| D0 | after D3", "| D1 | after D2",

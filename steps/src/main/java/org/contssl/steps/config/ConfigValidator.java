@@ -171,7 +171,12 @@ final class ConfigValidator {
                 throw new ConfigException(k + "." + missing + " is empty: a probe set needs both train_filelist and"
                         + " val_filelist (a <path> <label> text list or a class-folder tree each)");
             }
-            if (!set.userLists() && !LinclsConfig.IMNET.equals(e.getKey()) && !LinclsConfig.INAT.equals(e.getKey())) {
+            if (set.userLists() && LinclsConfig.DOMAINS.equals(e.getKey())) {
+                throw new ConfigException(k + " holds only the domain probes' optim settings: their lists come from"
+                        + " data.domains; give this set another name");
+            }
+            if (!set.userLists() && !LinclsConfig.IMNET.equals(e.getKey()) && !LinclsConfig.INAT.equals(e.getKey())
+                    && !LinclsConfig.DOMAINS.equals(e.getKey())) {
                 throw new ConfigException(k + " has no lists: set " + k + ".train_filelist and " + k
                         + ".val_filelist (only imnet and inat stand for the built-in probes)");
             }

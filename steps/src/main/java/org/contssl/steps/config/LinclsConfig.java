@@ -33,6 +33,11 @@ public record LinclsConfig(String mode, double evalCropFraction, Map<String, Pro
     /** The two sets every configuration has: their settings apply to the built-in probes when no lists are given. */
     public static final String IMNET = "imnet";
     public static final String INAT = "inat";
+    /**
+     * Optional settings-only set: the schedule of a domains stream's per-domain probes and seen-domains unions, whose
+     * sizes come from the domains, not from any {@code lincls.<set>}. Absent = the mode's defaults.
+     */
+    public static final String DOMAINS = "domains";
     private static final Pattern SET_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
 
     public LinclsConfig {
@@ -68,6 +73,15 @@ public record LinclsConfig(String mode, double evalCropFraction, Map<String, Pro
             throw new IllegalArgumentException("no probe set lincls." + name + " (have " + sets.keySet() + ")");
         }
         return s;
+    }
+
+    /** The schedule of {@code name}; a set that is not configured (only {@link #DOMAINS} may be) has all defaults. */
+    public Optim optim(String name) {
+        ProbeSetConfig s = sets.get(name);
+        if (s == null && !DOMAINS.equals(name)) {
+            throw new IllegalArgumentException("no probe set lincls." + name + " (have " + sets.keySet() + ")");
+        }
+        return s == null ? new Optim(0, 0, 0) : s.optim();
     }
 
     public boolean reference() {

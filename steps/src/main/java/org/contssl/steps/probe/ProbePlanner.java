@@ -23,7 +23,10 @@ import org.contssl.storage.checkpoint.Checkpoint;
  * every downstream set (the built-in ones and the user's, see {@link UserProbeSets#effective}), the two floors
  * (random-init encoder, raw pixels) on every set, and for a domains stream each domain-boundary checkpoint on each
  * domain's own held-out set (the accuracy matrix A[after i][on j]) while the progress points are probed on the union
- * of the domains seen so far ({@link SeenDomains}) instead of on each domain alone.
+ * of the domains seen so far ({@link SeenDomains}) instead of on each domain alone. Those domain probes take their
+ * schedule from {@code lincls.domains}, never from {@code lincls.imnet}: imnet's epochs are sized for its own set
+ * (10 x 1024 for 1.28M images), which on a 48-image domain probe is a handful of LARC steps and leaves the head at
+ * chance (docs/your-own-data.md, Domains).
  */
 public final class ProbePlanner {
 
@@ -58,14 +61,14 @@ public final class ProbePlanner {
                 ProbeSet set = seen.get(Math.min(seen.size(), SeenDomains.seenAt(plan, p)) - 1);
                 checkpointFor(checkpoints, p).ifPresent(c -> union.putIfAbsent(c.name(), set));
             }
-            union.forEach((name, set) -> targets.add(trained(encoders.get(name), set, LinclsConfig.IMNET)));
-            targets.add(floor(EncoderKind.RANDOM_INIT, seen.get(seen.size() - 1), LinclsConfig.IMNET));
-            targets.add(floor(EncoderKind.RAW_PIXELS, seen.get(seen.size() - 1), LinclsConfig.IMNET));
+            union.forEach((name, set) -> targets.add(trained(encoders.get(name), set, LinclsConfig.DOMAINS)));
+            targets.add(floor(EncoderKind.RANDOM_INIT, seen.get(seen.size() - 1), LinclsConfig.DOMAINS));
+            targets.add(floor(EncoderKind.RAW_PIXELS, seen.get(seen.size() - 1), LinclsConfig.DOMAINS));
         }
         if (!plan.domainProbes().isEmpty()) {
             for (Checkpoint c : domainCheckpoints(checkpoints, plan.domainProbes().size())) {
                 for (ProbeSet set : plan.domainProbes()) {
-                    targets.add(trained(c, set, LinclsConfig.IMNET));
+                    targets.add(trained(c, set, LinclsConfig.DOMAINS));
                 }
             }
         }

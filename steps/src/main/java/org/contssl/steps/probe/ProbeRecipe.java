@@ -40,7 +40,7 @@ public record ProbeRecipe(String mode, int epochs, double lr, int batchSize, dou
     /** The recipe of probe set {@code set} (its {@code lincls.<set>} settings) for {@code trainRows} images. */
     public static ProbeRecipe of(RunConfig config, String set, String role, int trainRows) {
         LinclsConfig l = config.lincls();
-        LinclsConfig.Optim o = l.set(set).optim();
+        LinclsConfig.Optim o = l.optim(set);
         boolean reference = l.reference();
         int refEpochs;
         double refLr;

@@ -80,6 +80,7 @@ public final class ProbeRunner {
             features = cachedFeatures(target, source, train, test);
             recipe = ProbeRecipe.of(config, target.settingsKey(), target.role(), features[0].rows());
             ProbeSettings settings = settings(recipe, probeSeed);
+            warnIfFewSteps(target, recipe, features[0].rows());
             if (reference) {
                 // the reference's protocol: a fresh RandomResizedCrop + flip of every training image each epoch;
                 // the cached eval-transform train features still serve the kNN
@@ -127,6 +128,21 @@ public final class ProbeRunner {
     private static ProbeSettings settings(ProbeRecipe recipe, long probeSeed) {
         return ProbeSettings.defaults().withEpochs(recipe.epochs()).withLr(recipe.lr())
                 .withBatchSize(recipe.batchSize()).withSeed(probeSeed);
+    }
+
+    /**
+     * LARC moves the head by at most lr x 0.001 of its norm per step, so a probe given a few dozen steps stays near its
+     * N(0, 0.01^2) init and, on L2-normalised ReLU features (all in one orthant), predicts one class for every image:
+     * chance accuracy that looks like a useless encoder. Say so in the log instead of letting it pass silently.
+     */
+    private static void warnIfFewSteps(ProbeTarget target, ProbeRecipe recipe, int trainRows) {
+        long steps = (long) recipe.epochs() * ((trainRows + recipe.batchSize() - 1) / recipe.batchSize());
+        if (steps < ProbeRecipe.MIN_STEPS / 10) {
+            log.warn("probe {}: only {} SGD steps ({} epochs of {} images in batches of {}); the linear probe may stay"
+                            + " at chance: raise lincls.{}.optim.epochs or set it to 0 (auto, >= {} steps)",
+                    target.key(), steps, recipe.epochs(), trainRows, recipe.batchSize(), target.settingsKey(),
+                    ProbeRecipe.MIN_STEPS);
+        }
     }
 
     /** How the report names the protocol: the mode, its training views and its eval crop. */

@@ -51,6 +51,19 @@ class LinclsConfigTest {
     }
 
     @Test
+    void domainProbesTakeLinclsDomainsNotImnetsSchedule() {
+        // imnet's schedule is sized for its own set: 5 epochs of a 48-image domain probe are 5 LARC steps (chance)
+        RunConfig c = ConfigLoader.load(null, List.of("lincls.imnet.optim.epochs=5")).config();
+        assertThat(ProbeRecipe.of(c, "imnet", "in-distribution", 48).epochs()).isEqualTo(5);
+        ProbeRecipe domain = ProbeRecipe.of(c, LinclsConfig.DOMAINS, "in-distribution", 48);
+        assertThat(List.of(domain.epochs(), domain.batchSize())).containsExactly(3000, 64);
+        RunConfig tuned = ConfigLoader.load(null, List.of("lincls.domains.optim.epochs=40")).config();
+        assertThat(ProbeRecipe.of(tuned, LinclsConfig.DOMAINS, "in-distribution", 48).epochs()).isEqualTo(40);
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("lincls.domains.train_filelist=a.txt",
+                "lincls.domains.val_filelist=b.txt"))).hasMessageContaining("lincls.domains holds only");
+    }
+
+    @Test
     void badProbeSettingsAreOneLineErrorsNamingTheKey() {
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("lincls.mode=fast")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("invalid lincls.mode=fast");
