@@ -3,8 +3,10 @@ package org.contssl.model.probe;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
 import java.util.Random;
 import org.contssl.model.Engines;
+import org.contssl.model.nn.Tensors;
 
 /**
  * The linear probe of {@link LinearProbe} (same initialisation, per-epoch shuffle, cosine schedule and
@@ -61,16 +63,20 @@ public final class GemmLinearProbe {
         }
         float[] xb = new float[Math.multiplyExact(bsMax, d)];
         float[] onehot = new float[Math.multiplyExact(bsMax, nc)];
+        // the batch reaches the engine through two reused, aligned direct buffers that the step's tensors view: no
+        // per-step 8 MB allocation, page faults and double copy as with NDManager.create(float[])
+        ByteBuffer xStage = Tensors.alignedBuffer(xb.length);
+        ByteBuffer yStage = Tensors.alignedBuffer(onehot.length);
         int[] order = new int[n];
         long batches = 0, seen = 0;
-        double flops = 0, lastLoss = Double.NaN;
+        double flops = 0, lastLoss = Double.NaN, prevLr = Double.NaN;
         long t0 = System.nanoTime(), engineNanos = 0, bestStep = Long.MAX_VALUE;
-        // weights, bias and momentum stay on the engine for the whole fit: per step only the batch goes up and one
-        // loss scalar and the four LARC norms come back (copying 2M-float tensors both ways cost as much as a GEMM)
+        // weights, bias and the (lr-scaled) momentum buffers stay on the engine for the whole fit: per step only the
+        // batch goes up and one loss scalar and the four LARC norms come back
         try (NDManager pm = Engines.newManager()) {
             NDArray w = pm.create(w0, new Shape(nc, d));
             NDArray b = pm.zeros(new Shape(nc));
-            NDArray vw = null, vb = null;
+            NDArray uw = null, ub = null;
             outer:
             for (int epoch = 0; epoch < settings.epochs(); epoch++) {
                 LinearProbe.shuffle(order, settings.seed(), epoch);
@@ -86,34 +92,28 @@ public final class GemmLinearProbe {
                     long s0 = System.nanoTime();
                     f.gather(order, start, bs, xb);
                     normalizeRows(xb, bs, d);
+                    Tensors.stage(xStage, 0, xb, 0, bs * d);
                     java.util.Arrays.fill(onehot, 0, bs * nc, 0f);
                     for (int i = 0; i < bs; i++) {
                         onehot[i * nc + f.label(order[start + i])] = 1f;
                     }
+                    Tensors.stage(yStage, 0, onehot, 0, bs * nc);
                     long e0 = System.nanoTime();
                     try (NDManager m = pm.newSubManager()) {
-                        NDArray x = m.create(bs == bsMax ? xb : java.util.Arrays.copyOf(xb, bs * d), new Shape(bs, d));
-                        NDArray y = m.create(bs == bsMax ? onehot : java.util.Arrays.copyOf(onehot, bs * nc), new Shape(bs, nc));
-                        NDArray logp = x.matMul(w.transpose()).add(b).logSoftmax(1);
-                        lossSum -= logp.mul(y).sum().getFloat();
-                        // d(mean CE)/d logits = (softmax - onehot) / bs
-                        NDArray g = logp.exp().sub(y).div(bs);
+                        NDArray x = Tensors.view(m, xStage, bs, d);
+                        NDArray y = Tensors.view(m, yStage, bs, nc);
+                        NDArray logp = x.matMul(w.transpose()).addi(b).logSoftmax(1);
+                        // bs * d(mean CE)/d logits = softmax - onehot (the 1/bs is folded into the LARC update);
+                        // every elementwise op runs in place (a fresh 4-8 MB tensor per op costs more than the op)
+                        NDArray g = logp.exp().subi(y);
+                        lossSum -= y.muli(logp).sum().getFloat(); // y is dead after g: reuse it for the loss
                         NDArray gw = g.transpose().matMul(x);
                         NDArray gb = g.sum(new int[] {0});
-                        boolean first = vw == null;
-                        NDArray nvw = larcVelocity(w, gw, first ? null : vw);
-                        NDArray nvb = larcVelocity(b, gb, first ? null : vb);
-                        // keep the new buffers beyond this step's manager, drop the old ones
-                        nvw.attach(pm);
-                        nvb.attach(pm);
-                        if (!first) {
-                            vw.close();
-                            vb.close();
-                        }
-                        vw = nvw;
-                        vb = nvb;
-                        w.subi(vw.mul(lr));
-                        b.subi(vb.mul(lr));
+                        uw = larcUpdate(w, gw, bs, uw, lr, prevLr, pm);
+                        ub = larcUpdate(b, gb, bs, ub, lr, prevLr, pm);
+                        w.subi(uw);
+                        b.subi(ub);
+                        prevLr = lr;
                     }
                     long s1 = System.nanoTime();
                     engineNanos += s1 - e0;
@@ -136,15 +136,25 @@ public final class GemmLinearProbe {
     }
 
     /**
-     * The new momentum buffer of one tensor under {@link LarcSgd}'s rule, computed on the engine in float32 (norms
-     * included): LARC rescales the gradient only when both norms are non-zero; the first step sets v = g.
+     * {@link LarcSgd}'s rule on the engine in float32 (norms included), in place: LARC rescales the gradient only
+     * when both norms are non-zero. The momentum buffer is kept multiplied by the learning rate, {@code u = lr * v}
+     * (PyTorch's {@code v = mu v + g; w -= lr v}), so {@code u = mu (lr / prevLr) u + lr g} and the update {@code w -= u}
+     * need no temporary tensor; the first step sets {@code u = lr g}. {@code gSum} is {@code batch} times the mean
+     * gradient (one pass fewer per step); the rule sees the mean. Returns the new {@code u}, owned by {@code keep}.
      */
-    private NDArray larcVelocity(NDArray w, NDArray g, NDArray v) {
-        double wn = w.norm().getFloat(), gn = g.norm().getFloat();
+    private NDArray larcUpdate(NDArray w, NDArray gSum, int batch, NDArray u, double lr, double prevLr, NDManager keep) {
+        double wn = w.norm().getFloat(), gn = gSum.norm().getFloat() / batch;
         boolean rescale = wn != 0 && gn != 0;
         double scale = rescale ? settings.trustCoefficient() * wn / (gn + settings.weightDecay() * wn + ProbeSettings.LARC_EPS) : 1.0;
-        NDArray gi = rescale && settings.weightDecay() != 0 ? g.add(w.mul(settings.weightDecay())).mul(scale) : g.mul(scale);
-        return v == null ? gi : v.mul(settings.momentum()).add(gi);
+        NDArray g = gSum.muli(scale * lr / batch);
+        if (rescale && settings.weightDecay() != 0) {
+            g.addi(w.mul(settings.weightDecay() * scale * lr));
+        }
+        if (u == null) {
+            g.attach(keep); // outlives the step's manager
+            return g;
+        }
+        return u.muli(settings.momentum() * lr / prevLr).addi(g);
     }
 
     /** Row-wise L2 normalisation with the same arithmetic as {@link FeatureMatrix#l2Normalized()}. */

@@ -174,7 +174,8 @@ public final class MappedFeatureFile implements AutoCloseable {
             this.dim = dim;
             this.numClasses = numClasses;
             this.labels = new int[rows];
-            this.ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            this.ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ);
             this.buf = ByteBuffer.allocateDirect((int) Math.max(HEADER, Math.min(8L << 20, Math.max(4L * dim, 1L << 16))))
                     .order(ByteOrder.LITTLE_ENDIAN);
             buf.putLong(magic()).putInt(1).putInt(rows).putInt(dim).putInt(numClasses);
@@ -206,13 +207,48 @@ public final class MappedFeatureFile implements AutoCloseable {
             if (written != rows) {
                 throw new IllegalStateException("feature cache: " + written + " of " + rows + " rows written");
             }
-            for (int l : labels) {
+            commitRows();
+        }
+
+        /**
+         * As {@link #commit}, for a file holding fewer rows than announced (at least one): unreadable images were
+         * left out during extraction. The header's row count is patched and the checksum recomputed with one
+         * sequential read of the file.
+         */
+        public void commitWritten() throws IOException {
+            if (written < 1) {
+                throw new IllegalStateException("feature cache: no rows written");
+            }
+            commitRows();
+        }
+
+        public int written() { return written; }
+
+        private void commitRows() throws IOException {
+            for (int i = 0; i < written; i++) {
                 if (buf.remaining() < 4) {
                     flush();
                 }
-                buf.putInt(l);
+                buf.putInt(labels[i]);
             }
             flush();
+            if (written != rows) {
+                ByteBuffer n = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, written);
+                for (long at = 8 + 4; n.hasRemaining(); ) { // the rows field, after magic and version
+                    at += ch.write(n, at);
+                }
+                crc.reset();
+                long end = ch.size();
+                ByteBuffer b = ByteBuffer.allocateDirect(8 << 20);
+                for (long pos = 0; pos < end; ) {
+                    b.clear().limit((int) Math.min(b.capacity(), end - pos));
+                    readFully(ch, b, pos);
+                    b.flip();
+                    pos += b.remaining();
+                    crc.update(b);
+                }
+            }
+            buf.clear();
             buf.putInt((int) crc.getValue());
             buf.flip();
             AtomicFiles.writeFully(ch, buf);

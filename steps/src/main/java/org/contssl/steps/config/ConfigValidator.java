@@ -152,6 +152,9 @@ final class ConfigValidator {
         if (crop != 0 && !(crop > 0 && crop <= 1)) {
             fail("lincls.eval_crop_fraction", trim(crop), "0 (the mode's default) or a fraction in (0, 1]");
         }
+        if (!(l.mappedAboveMb() >= 0) || Double.isInfinite(l.mappedAboveMb())) {
+            fail("lincls.mapped_above_mb", trim(l.mappedAboveMb()), "a number of MB >= 0 (0 = always memory-mapped)");
+        }
         for (String name : List.of(LinclsConfig.IMNET, LinclsConfig.INAT)) {
             if (!l.sets().containsKey(name)) {
                 throw new ConfigException("lincls." + name + " is missing: the built-in probes need settings for both"

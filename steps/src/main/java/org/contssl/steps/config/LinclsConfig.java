@@ -22,12 +22,21 @@ import java.util.regex.Pattern;
  *                          every epoch, the reference's transforms and recipe)
  * @param evalCropFraction  eval transform: centre crop of this fraction of the resized short side; 0 = the mode's
  *                          default (cached 1.0, reference 224/256)
+ * @param mappedAboveMb     {@code cached} mode: a training split whose features ({@code rows x dim x 4} bytes)
+ *                          exceed this many MB streams its features to memory-mapped files and trains the linear
+ *                          probe through the engine's GEMM (docs/performance.md, "Probes at ImageNet scale"); 0 =
+ *                          always. Smaller sets keep the exact in-heap probe.
  * @param sets              probe sets by name, in configuration order
  */
-public record LinclsConfig(String mode, double evalCropFraction, Map<String, ProbeSetConfig> sets) {
+public record LinclsConfig(String mode, double evalCropFraction, double mappedAboveMb,
+                           Map<String, ProbeSetConfig> sets) {
 
     public static final String MODE = "mode";
     public static final String EVAL_CROP_FRACTION = "eval_crop_fraction";
+    public static final String MAPPED_ABOVE_MB = "mapped_above_mb";
+    /** Default of {@link #MAPPED_ABOVE_MB}: the heap path holds about four copies of the features (raw,
+     * normalised, the kNN's transposed bank, the cache stream), so 512 MB of features stay well inside a few-GB heap. */
+    public static final double DEFAULT_MAPPED_ABOVE_MB = 512;
     public static final String CACHED = "cached";
     public static final String REFERENCE = "reference";
     /** The two sets every configuration has: their settings apply to the built-in probes when no lists are given. */
@@ -90,7 +99,8 @@ public record LinclsConfig(String mode, double evalCropFraction, Map<String, Pro
 
     /** Whether {@code name} may name a new probe set (an override {@code lincls.<name>.<key>=...}). */
     public static boolean isSetName(String name) {
-        return SET_NAME.matcher(name).matches() && !name.equals(MODE) && !name.equals(EVAL_CROP_FRACTION);
+        return SET_NAME.matcher(name).matches() && !name.equals(MODE) && !name.equals(EVAL_CROP_FRACTION)
+                && !name.equals(MAPPED_ABOVE_MB);
     }
 
     /** A probe set's keys with their defaults: no lists (a built-in probe), in-distribution, mode defaults. */
@@ -114,6 +124,7 @@ public record LinclsConfig(String mode, double evalCropFraction, Map<String, Pro
     static LinclsConfig fromTree(Map<String, JsonNode> tree) throws JsonMappingException {
         String mode = CACHED;
         double crop = 0;
+        double mappedAbove = DEFAULT_MAPPED_ABOVE_MB;
         Map<String, ProbeSetConfig> sets = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : tree.entrySet()) {
             String key = e.getKey();
@@ -125,6 +136,11 @@ public record LinclsConfig(String mode, double evalCropFraction, Map<String, Pro
                     throw new ConfigException("invalid lincls.eval_crop_fraction=" + v.asText() + ": expected a number");
                 }
                 crop = v.asDouble();
+            } else if (key.equals(MAPPED_ABOVE_MB)) {
+                if (!v.isNumber()) {
+                    throw new ConfigException("invalid lincls.mapped_above_mb=" + v.asText() + ": expected a number of MB");
+                }
+                mappedAbove = v.asDouble();
             } else if (v instanceof ObjectNode set) {
                 if (!isSetName(key)) {
                     throw new ConfigException("invalid probe set name lincls." + key
@@ -132,11 +148,11 @@ public record LinclsConfig(String mode, double evalCropFraction, Map<String, Pro
                 }
                 sets.put(key, bindSet(key, set));
             } else {
-                throw new ConfigException("lincls." + key + " is neither mode, eval_crop_fraction nor a probe set"
+                throw new ConfigException("lincls." + key + " is neither mode, eval_crop_fraction, mapped_above_mb nor a probe set"
                         + " (lincls.<name>.train_filelist=...)");
             }
         }
-        return new LinclsConfig(mode, crop, sets);
+        return new LinclsConfig(mode, crop, mappedAbove, sets);
     }
 
     private static ProbeSetConfig bindSet(String name, ObjectNode given) {
@@ -171,6 +187,7 @@ public record LinclsConfig(String mode, double evalCropFraction, Map<String, Pro
         Map<String, Object> out = new LinkedHashMap<>();
         out.put(MODE, mode);
         out.put(EVAL_CROP_FRACTION, evalCropFraction);
+        out.put(MAPPED_ABOVE_MB, mappedAboveMb);
         out.putAll(sets);
         return out;
     }

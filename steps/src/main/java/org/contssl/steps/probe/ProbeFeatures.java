@@ -2,6 +2,7 @@ package org.contssl.steps.probe;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.contssl.model.data.SampleFailure;
 import org.contssl.model.data.ViewBatch;
 import org.contssl.model.features.FeatureExtractor;
 import org.contssl.model.probe.FeatureMatrix;
+import org.contssl.model.probe.MappedFeatureFile;
 import org.contssl.reports.results.EncoderKind;
 import org.contssl.steps.config.RunConfig;
 import org.contssl.steps.pretrain.Seeds;
@@ -104,13 +106,67 @@ final class ProbeFeatures implements AutoCloseable {
 
     private FeatureMatrix matrix(MemmapList list, String split, int epoch, long probeSeed) {
         int n = Math.toIntExact(list.size());
+        int[] labels = new int[n];
+        float[][] values = {null};
+        int[] rows = {0};
+        int dim = forEachRow(list, split, epoch, probeSeed, (row, label) -> {
+            if (values[0] == null) {
+                values[0] = new float[Math.multiplyExact(n, row.length)];
+            }
+            System.arraycopy(row, 0, values[0], rows[0] * row.length, row.length);
+            labels[rows[0]++] = label;
+        });
+        float[] v = values[0];
+        int[] l = labels;
+        if (rows[0] < n) {
+            v = v == null ? new float[0] : Arrays.copyOf(v, rows[0] * dim); // none readable: FeatureMatrix says so
+            l = Arrays.copyOf(labels, rows[0]);
+        }
+        return new FeatureMatrix(v, rows[0], dim, l, target.numClasses());
+    }
+
+    /** Width of this encoder's features: the backbone's pooled output, or C x insize x insize raw pixels. */
+    int featureDim() {
+        int side = config.data().insize();
+        return extractor != null ? extractor.featureDim() : Math.multiplyExact(config.data().channels(), side * side);
+    }
+
+    /**
+     * Eval-transform features of every readable image of {@code list}, streamed batch by batch to a memory-mapped
+     * feature file at {@code file} (atomically published): the heap never holds more than one batch of images and
+     * features, whatever the list's length.
+     */
+    void evalToFile(MemmapList list, String split, Path file) throws IOException {
+        int n = Math.toIntExact(list.size());
+        int dim = featureDim();
+        try (MappedFeatureFile.Writer w = MappedFeatureFile.create(file, n, dim, target.numClasses())) {
+            forEachRow(list, split, -1, 0, (row, label) -> {
+                if (row.length != dim) {
+                    throw new IllegalStateException("probe features of " + list.dataFile() + " have " + row.length
+                            + " values, expected " + dim);
+                }
+                w.append(row, 0, label);
+            });
+            w.commitWritten();
+        }
+    }
+
+    /** Receives one image's features and label, in list order. */
+    @FunctionalInterface
+    private interface RowSink {
+        void accept(float[] row, int label) throws IOException;
+    }
+
+    /**
+     * Feeds the features of every readable image of {@code list} to {@code sink} (unreadable ones follow the skip
+     * policy); returns the feature width.
+     */
+    private int forEachRow(MemmapList list, String split, int epoch, long probeSeed, RowSink sink) {
+        int n = Math.toIntExact(list.size());
         if (!list.hasLabels()) {
             throw new IllegalStateException("probe list " + list.dataFile() + " has no labels file: a probe needs labels");
         }
-        int[] labels = new int[n];
-        float[] values = null;
         int dim = -1;
-        int rows = 0;
         List<SampleFailure> failed = new ArrayList<>();
         for (int start = 0; start < n; start += IMAGES_PER_BATCH) {
             int count = Math.min(IMAGES_PER_BATCH, n - start);
@@ -122,16 +178,16 @@ final class ProbeFeatures implements AutoCloseable {
             }
             ViewBatch batch = load(files, seeds, epoch >= 0);
             float[][] out = extractor == null ? split(batch.view1(), count) : extractor.extract(batch.view1(), count);
-            if (values == null) {
-                dim = out[0].length;
-                values = new float[Math.multiplyExact(n, dim)];
-            }
+            dim = out[0].length;
             for (int i = 0; i < count; i++) {
                 if (!batch.ok(i)) {
                     continue; // an unreadable image: its slot holds zeros, not an image
                 }
-                System.arraycopy(out[i], 0, values, rows * dim, dim);
-                labels[rows++] = list.labelAt(start + i);
+                try {
+                    sink.accept(out[i], list.labelAt(start + i));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
             for (SampleFailure f : batch.failures()) {
                 failed.add(new SampleFailure(start + f.index(), f.file(), f.reason(), f.message()));
@@ -140,11 +196,7 @@ final class ProbeFeatures implements AutoCloseable {
         if (!failed.isEmpty()) {
             skips.record(target.dataset(), split, list, failed);
         }
-        if (rows < n) {
-            values = Arrays.copyOf(values, rows * dim);
-            labels = Arrays.copyOf(labels, rows);
-        }
-        return new FeatureMatrix(values, rows, dim, labels, target.numClasses());
+        return dim;
     }
 
     private ViewBatch load(List<Path> files, long[] seeds, boolean augmented) {

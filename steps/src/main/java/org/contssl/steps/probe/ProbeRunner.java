@@ -13,8 +13,11 @@ import java.util.concurrent.ExecutionException;
 import org.contssl.core.AtomicFiles;
 import org.contssl.lists.MemmapList;
 import org.contssl.model.probe.FeatureMatrix;
+import org.contssl.model.probe.GemmKnn;
+import org.contssl.model.probe.GemmLinearProbe;
 import org.contssl.model.probe.KnnClassifier;
 import org.contssl.model.probe.LinearProbe;
+import org.contssl.model.probe.MappedFeatureFile;
 import org.contssl.model.probe.ProbeSettings;
 import org.contssl.model.probe.TopKAccuracy;
 import org.contssl.reports.results.DatasetRole;
@@ -71,32 +74,23 @@ public final class ProbeRunner {
         long t0 = System.nanoTime();
         long probeSeed = Seeds.derive(config.environment().seed(), Seeds.Purpose.PROBE);
         boolean reference = config.lincls().reference();
-        ProbeRecipe recipe;
-        TopKAccuracy linear;
-        FeatureMatrix[] features;
-        try (MemmapList train = MemmapList.open(Path.of(target.trainList()));
-             MemmapList test = MemmapList.open(Path.of(target.testList()));
-             ProbeFeatures source = new ProbeFeatures(config, target, skips, reference)) {
-            features = cachedFeatures(target, source, train, test);
-            recipe = ProbeRecipe.of(config, target.settingsKey(), target.role(), features[0].rows());
-            ProbeSettings settings = settings(recipe, probeSeed);
-            warnIfFewSteps(target, recipe, features[0].rows());
-            if (reference) {
-                // the reference's protocol: a fresh RandomResizedCrop + flip of every training image each epoch;
-                // the cached eval-transform train features still serve the kNN
-                linear = LinearProbe.evaluate(new LinearProbe(settings).train(
-                        epoch -> source.augmented(train, "train", epoch, probeSeed)), features[1]);
-            } else {
-                linear = new LinearProbe(settings).fitAndEvaluate(features[0], features[1]);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("features of " + target.key() + ": " + e.getMessage(), e);
-        }
-        ProbeSettings settings = settings(recipe, probeSeed);
         // the kNN is plain Java: give it the cores the parallel partitions leave (its result does not depend on it)
         int knnThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / ProbeStepListener.parallelPartitions(config));
         KnnClassifier knnClassifier = new KnnClassifier(config.eval().knnK(), KnnClassifier.DEFAULT_TEMPERATURE, knnThreads);
-        TopKAccuracy knn = knnClassifier.evaluate(features[0], features[1]);
+        Scores scores;
+        try (MemmapList train = MemmapList.open(Path.of(target.trainList()));
+             MemmapList test = MemmapList.open(Path.of(target.testList()));
+             ProbeFeatures source = new ProbeFeatures(config, target, skips, reference)) {
+            scores = !reference && mapped(train.size(), source.featureDim())
+                    ? mappedScores(target, source, train, test, probeSeed, knnClassifier)
+                    : heapScores(target, source, train, test, probeSeed, knnClassifier);
+        } catch (IOException e) {
+            throw new UncheckedIOException("features of " + target.key() + ": " + e.getMessage(), e);
+        }
+        ProbeRecipe recipe = scores.recipe();
+        TopKAccuracy linear = scores.linear();
+        TopKAccuracy knn = scores.knn();
+        ProbeSettings settings = settings(recipe, probeSeed);
         double seconds = (System.nanoTime() - t0) / 1e9;
         DatasetRole role = DatasetRole.OUT_OF_DISTRIBUTION.key().equals(target.role())
                 ? DatasetRole.OUT_OF_DISTRIBUTION : DatasetRole.IN_DISTRIBUTION;
@@ -105,24 +99,96 @@ public final class ProbeRunner {
             TopKAccuracy acc = m == ProbeMethod.LINEAR ? linear : knn;
             ProbeRecord r = target.kind() == EncoderKind.TRAINED
                     ? ProbeRecord.trained(target.encoder(), target.progress(), target.dataset(), role, m,
-                    acc.top1(), acc.top5(), features[0].rows(), features[1].rows())
+                    acc.top1(), acc.top5(), scores.trainRows(), scores.testRows())
                     : ProbeRecord.floor(target.kind(), target.dataset(), role, m, acc.top1(), acc.top5(),
-                    features[0].rows(), features[1].rows());
-            records.add(r.withFeatureDim(features[0].dim()).withWallSeconds(seconds));
+                    scores.trainRows(), scores.testRows());
+            records.add(r.withFeatureDim(scores.dim()).withWallSeconds(seconds));
         }
         ProbeProtocol protocol = new ProbeProtocol(target.dataset(), role, target.trainList(), target.testList(),
-                features[0].rows(), features[1].rows(), settings.epochs(), settings.lr(), settings.batchSize(),
+                scores.trainRows(), scores.testRows(), settings.epochs(), settings.lr(), settings.batchSize(),
                 settings.momentum(), settings.trustCoefficient(), settings.weightDecay(), knnClassifier.k(),
                 "similarity-weighted, exp(s/" + knnClassifier.temperature() + ")",
                 target.kind() == EncoderKind.RAW_PIXELS ? "raw pixels, L2-normalised"
                         : "global-average-pooled backbone output (eval-mode BN), L2-normalised", probeSeed)
-                .withMode(modeText(recipe));
+                .withMode(modeText(recipe) + (scores.mapped() ? MAPPED_NOTE : ""));
         ProbeResult result = new ProbeResult(target, records, protocol, seconds);
         write(out, result);
         log.info("probe {}: linear top-1 {}%, kNN top-1 {}% ({} s)", target.key(),
                 String.format("%.2f", linear.top1()), String.format("%.2f", knn.top1()),
                 String.format("%.1f", seconds));
         return result;
+    }
+
+    /** What one partition measured, from either feature path. */
+    private record Scores(TopKAccuracy linear, TopKAccuracy knn, ProbeRecipe recipe, int trainRows, int testRows,
+                          int dim, boolean mapped) {
+    }
+
+    static final String MAPPED_NOTE = "; features memory-mapped, linear probe and kNN through the engine's fp32 GEMM";
+
+    /**
+     * Whether a training split of {@code rows} images with {@code dim}-wide features goes the memory-mapped way
+     * ({@code lincls.mapped_above_mb}, cached mode only): the heap path holds several copies of the whole matrix.
+     */
+    private boolean mapped(long rows, int dim) {
+        double mb = 4.0 * rows * dim / (1 << 20);
+        return mb > config.lincls().mappedAboveMb();
+    }
+
+    /** The exact in-heap probes: features in the heap, {@link LinearProbe} and {@link KnnClassifier}. */
+    private Scores heapScores(ProbeTarget target, ProbeFeatures source, MemmapList train, MemmapList test,
+                              long probeSeed, KnnClassifier knnClassifier) throws IOException {
+        FeatureMatrix[] features = cachedFeatures(target, source, train, test);
+        ProbeRecipe recipe = ProbeRecipe.of(config, target.settingsKey(), target.role(), features[0].rows());
+        ProbeSettings settings = settings(recipe, probeSeed);
+        warnIfFewSteps(target, recipe, features[0].rows());
+        TopKAccuracy linear;
+        if (recipe.reference()) {
+            // the reference's protocol: a fresh RandomResizedCrop + flip of every training image each epoch;
+            // the cached eval-transform train features still serve the kNN
+            linear = LinearProbe.evaluate(new LinearProbe(settings).train(
+                    epoch -> source.augmented(train, "train", epoch, probeSeed)), features[1]);
+        } else {
+            linear = new LinearProbe(settings).fitAndEvaluate(features[0], features[1]);
+        }
+        TopKAccuracy knn = knnClassifier.evaluate(features[0], features[1]);
+        return new Scores(linear, knn, recipe, features[0].rows(), features[1].rows(), features[0].dim(), false);
+    }
+
+    /**
+     * Large sets: features streamed to memory-mapped files in {@code features/} (kept for a rerun, checksummed),
+     * the linear probe through {@link GemmLinearProbe}, the kNN through {@link GemmKnn}; the heap holds a few
+     * mini-batches, never the matrix (docs/performance.md, "Probes at ImageNet scale").
+     */
+    private Scores mappedScores(ProbeTarget target, ProbeFeatures source, MemmapList train, MemmapList test,
+                                long probeSeed, KnnClassifier knnClassifier) throws IOException {
+        Path trainFile = workdir.featuresDir().resolve(target.key() + ".train.feat");
+        Path testFile = workdir.featuresDir().resolve(target.key() + ".test.feat");
+        try (MappedFeatureFile tr = mappedFeatures(source, train, "train", trainFile);
+             MappedFeatureFile te = mappedFeatures(source, test, "test", testFile)) {
+            ProbeRecipe recipe = ProbeRecipe.of(config, target.settingsKey(), target.role(), tr.rows());
+            ProbeSettings settings = settings(recipe, probeSeed);
+            warnIfFewSteps(target, recipe, tr.rows());
+            TopKAccuracy linear = GemmLinearProbe.evaluate(new GemmLinearProbe(settings).train(tr), te);
+            TopKAccuracy knn = new GemmKnn(knnClassifier.k(), knnClassifier.temperature()).evaluate(tr, te);
+            return new Scores(linear, knn, recipe, tr.rows(), te.rows(), tr.dim(), true);
+        }
+    }
+
+    /** A split's mapped features: the file an earlier attempt left if it is intact, else extracted now. */
+    private static MappedFeatureFile mappedFeatures(ProbeFeatures source, MemmapList list, String split, Path file)
+            throws IOException {
+        if (Files.isRegularFile(file)) {
+            try {
+                return MappedFeatureFile.open(file, true);
+            } catch (IOException e) {
+                log.warn("{}; extracting the features again", e.getMessage());
+                Files.delete(file);
+            }
+        }
+        Files.createDirectories(file.getParent());
+        source.evalToFile(list, split, file);
+        return MappedFeatureFile.open(file, false);
     }
 
     private static ProbeSettings settings(ProbeRecipe recipe, long probeSeed) {
