@@ -9,6 +9,9 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.contssl.core.AtomicFiles;
 import org.contssl.core.SplitMix64;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import org.contssl.model.Engines;
 import org.contssl.model.probe.GemmLinearProbe;
 import org.contssl.model.probe.MappedFeatureFile;
@@ -63,6 +66,7 @@ public final class ScaledProbeBenchmark {
             double peak = TrainBenchmark.matmulPeak(2_048);
             try (MappedFeatureFile f = MappedFeatureFile.open(file, false)) {
                 new GemmLinearProbe(settings).train(f, 2); // warm-up: JIT, engine threads, first pages
+                ObjectNode interleaved = interleaved(f, settings);
                 GemmLinearProbe probe = new GemmLinearProbe(settings);
                 probe.train(f, s.maxBatches() > 0 ? s.maxBatches() : Long.MAX_VALUE);
                 GemmLinearProbe.Stats st = probe.stats();
@@ -85,6 +89,7 @@ public final class ScaledProbeBenchmark {
                 double bestGflops = 4.0 * s.batch() * s.dim() * s.classes() / st.bestFullStepSeconds() / 1e9;
                 o.put("best_step_gflops", BenchReport.round(bestGflops, 1));
                 o.put("fraction_of_matmul_peak_best_step", BenchReport.round(bestGflops / peak, 3));
+                o.set("interleaved", interleaved);
                 o.put("load_average", BenchReport.round(ProcessStats.loadAverage(), 2));
                 o.put("engine_s", BenchReport.round(st.engineSeconds(), 3));
                 o.put("engine_gflops", BenchReport.round(st.gemmFlops() / st.engineSeconds() / 1e9, 1));
@@ -100,6 +105,9 @@ public final class ScaledProbeBenchmark {
                                 + " peak RSS %.0f MB; extrapolated %.0f s per epoch at %d x %d x %d",
                         s.rows(), s.dim(), s.classes(), s.batch(), st.batches(), st.seconds(), gflops, gflops / peak, peak,
                         status.getOrDefault("VmHWM", -1L) / 1024.0, epochS, IMAGENET_ROWS, IMAGENET_DIM, IMAGENET_CLASSES);
+                report.say("scaled probe, interleaved with single matmuls under the same load: median %.2f of the matmul"
+                        + " rate (load average %.1f)", interleaved.get("median_fraction_of_matmul").asDouble(),
+                        ProcessStats.loadAverage());
                 return o;
             }
         } finally {
@@ -109,6 +117,52 @@ public final class ScaledProbeBenchmark {
                 Files.deleteIfExists(file);
             }
         }
+    }
+
+    /** Chunks of the interleaved measurement and probe steps per chunk. */
+    static final int CHUNKS = 6;
+    static final int CHUNK_BATCHES = 6;
+
+    /**
+     * The fraction of the matmul rate measured like for like on a shared machine: {@link #CHUNKS} times, one 2,048³
+     * matmul is timed and right after it {@link #CHUNK_BATCHES} probe steps, so each ratio compares two figures taken
+     * under the same load (the headline compares a whole epoch with a best-of-5 peak taken in a second). Reports
+     * every pair and the median ratio.
+     */
+    static ObjectNode interleaved(MappedFeatureFile f, ProbeSettings settings) {
+        ObjectNode o = BenchReport.MAPPER.createObjectNode();
+        double[] ratios = new double[CHUNKS];
+        var samples = o.putArray("samples");
+        for (int i = 0; i < CHUNKS; i++) {
+            double matmul = matmulOnce(2_048);
+            GemmLinearProbe probe = new GemmLinearProbe(settings);
+            probe.train(f, CHUNK_BATCHES);
+            GemmLinearProbe.Stats st = probe.stats();
+            double probeGflops = st.gemmFlops() / st.seconds() / 1e9;
+            ratios[i] = probeGflops / matmul;
+            samples.addObject().put("matmul_gflops", BenchReport.round(matmul, 1))
+                    .put("probe_gflops", BenchReport.round(probeGflops, 1))
+                    .put("ratio", BenchReport.round(ratios[i], 3));
+        }
+        java.util.Arrays.sort(ratios);
+        o.put("median_fraction_of_matmul", BenchReport.round((ratios[CHUNKS / 2 - 1] + ratios[CHUNKS / 2]) / 2, 3));
+        o.put("load_average", BenchReport.round(ProcessStats.loadAverage(), 2));
+        return o;
+    }
+
+    /** GFLOP/s of one n³ fp32 matmul on the engine (after one untimed run). */
+    static double matmulOnce(int n) {
+        return Engines.call(() -> {
+            try (NDManager m = Engines.newManager()) {
+                NDArray a = m.randomNormal(new Shape(n, n));
+                NDArray b = m.randomNormal(new Shape(n, n));
+                a.matMul(b).close();
+                long t0 = System.nanoTime();
+                NDArray c = a.matMul(b);
+                c.getFloat(0, 0);
+                return 2.0 * n * n * n / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            }
+        });
     }
 
     /**
