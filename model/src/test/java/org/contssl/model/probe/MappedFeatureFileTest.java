@@ -50,6 +50,25 @@ class MappedFeatureFileTest {
     }
 
     @Test
+    void aWriterCommitsFewerRowsThanAnnouncedAsAValidSmallerFile() throws Exception {
+        // unreadable probe images are left out while streaming: the file must then say (and checksum) fewer rows
+        FeatureMatrix m = LinearProbeTest.separable(50, 5, 3, 0.5, 4);
+        Path shrunk = dir.resolve("shrunk.feat"), exact = dir.resolve("exact.feat");
+        try (MappedFeatureFile.Writer w = MappedFeatureFile.create(shrunk, 80, m.dim(), m.numClasses())) {
+            for (int r = 0; r < m.rows(); r++) {
+                w.append(m.values(), r * m.dim(), m.label(r));
+            }
+            assertThatThrownBy(w::commit).hasMessageContaining("50 of 80");
+            w.commitWritten();
+        }
+        FeatureFile.write(m, exact);
+        assertThat(Files.readAllBytes(shrunk)).isEqualTo(Files.readAllBytes(exact));
+        try (MappedFeatureFile f = MappedFeatureFile.open(shrunk, true)) {
+            assertThat(f.rows()).isEqualTo(50);
+        }
+    }
+
+    @Test
     void abandonedWriterLeavesNoFile() throws Exception {
         Path f = dir.resolve("x.feat");
         try (MappedFeatureFile.Writer w = MappedFeatureFile.create(f, 3, 2, 2)) {
