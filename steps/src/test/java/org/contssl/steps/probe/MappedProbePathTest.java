@@ -75,17 +75,11 @@ class MappedProbePathTest {
         ProbeSettings s = ProbeSettings.defaults().withLr(ProbeRecipe.CACHED_LR).withBatchSize(1024).withEpochs(20)
                 .withSeed(5);
         FeatureMatrix heapTrain = pixels(train, nTrain), heapTest = pixels(test, nTest);
-        long t0 = System.nanoTime();
         TopKAccuracy heapLinear = new LinearProbe(s).fitAndEvaluate(heapTrain, heapTest);
-        System.out.printf("heap linear %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        t0 = System.nanoTime();
         TopKAccuracy heapKnn = new KnnClassifier(20, KnnClassifier.DEFAULT_TEMPERATURE, 2).evaluate(heapTrain, heapTest);
         try (MappedFeatureFile tr = MappedFeatureFile.open(writeMapped(train, nTrain, dir.resolve("tr.feat")), true);
              MappedFeatureFile te = MappedFeatureFile.open(writeMapped(test, nTest, dir.resolve("te.feat")), true)) {
-            System.out.printf("heap knn %.1f s%n", (System.nanoTime() - t0) / 1e9);
-            t0 = System.nanoTime();
             TopKAccuracy linear = GemmLinearProbe.evaluate(new GemmLinearProbe(s).train(tr), te);
-            System.out.printf("gemm linear %.1f s%n", (System.nanoTime() - t0) / 1e9);
             TopKAccuracy knn = new GemmKnn(20, KnnClassifier.DEFAULT_TEMPERATURE).evaluate(tr, te);
             System.out.printf("heap linear %.2f/%.2f knn %.2f/%.2f; mapped linear %.2f/%.2f knn %.2f/%.2f%n",
                     heapLinear.top1(), heapLinear.top5(), heapKnn.top1(), heapKnn.top5(), linear.top1(), linear.top5(),
