@@ -10,6 +10,7 @@ import org.contssl.tools.bench.BenchReport;
 import org.contssl.tools.bench.augment.AugmentBenchmark;
 import org.contssl.tools.bench.buffer.BufferBenchmark;
 import org.contssl.tools.bench.lists.ListsBenchmark;
+import org.contssl.tools.bench.loader.LoaderBenchmark;
 import org.contssl.tools.bench.pipeline.PipelineBenchmark;
 import org.contssl.tools.bench.probe.ProbeBenchmark;
 import org.contssl.tools.bench.probe.ScaledProbeBenchmark;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print ratios against a baseline measured in the same invocation.",
         subcommands = {BenchCommand.Lists.class, BenchCommand.Buffer.class, BenchCommand.Train.class,
-                BenchCommand.Augment.class, BenchCommand.Probe.class, BenchCommand.Pipeline.class,
+                BenchCommand.Augment.class, BenchCommand.Loader.class, BenchCommand.Probe.class, BenchCommand.Pipeline.class,
                 BenchCommand.Scaleout.class},
         footer = {"", "Every benchmark takes --json (one JSON object on stdout, with cpu_model and cpu_flags); see"
                 + " `bench NAME --help` for its options.", "", ExitCodes.HELP})
@@ -251,6 +252,45 @@ public class BenchCommand implements Runnable {
         @Override
         BenchReport measure(PrintStream progress) throws Exception {
             return AugmentBenchmark.run(new AugmentBenchmark.Options(seconds, small), progress);
+        }
+    }
+
+    @Command(name = "loader", mixinStandardHelpOptions = true, description = {
+            "The training input pipeline at ImageNet shape: real photos (Debian's visp-images-data, re-encoded once"
+                    + " as 256-px JPEGs into a cache), read + decode + two SimSiam views at 224 px, images/s per core"
+                    + " against PIL + torchvision on the same files and cores in interleaved rounds."},
+            footer = {"", ExitCodes.HELP})
+    static class Loader extends Bench {
+        private static final LoaderBenchmark.Options D = LoaderBenchmark.Options.defaults();
+
+        @Option(names = "--seconds", description = "Time per contender and round (default ${DEFAULT-VALUE}).")
+        double seconds = D.seconds();
+
+        @Option(names = "--rounds", description = "Interleaved rounds (default ${DEFAULT-VALUE}).")
+        int rounds = D.rounds();
+
+        @Option(names = "--images", description = "At most this many photos (default ${DEFAULT-VALUE}).")
+        int images = D.images();
+
+        @Option(names = "--cache", description = "Where the 256-px JPEGs are kept (default ${DEFAULT-VALUE}).")
+        Path cache = D.cacheDir();
+
+        @Option(names = "--photos", description = "More photo directories (JPEG/PNG/PPM/PGM), repeatable.")
+        List<Path> photos = new ArrayList<>();
+
+        @Option(names = "--python", description = "Python with PIL, torch, torchvision (default ${DEFAULT-VALUE}).")
+        String python = D.python();
+
+        @Option(names = "--no-baseline", description = "Skip PIL + torchvision.")
+        boolean noBaseline;
+
+        @Option(names = "--one-core", description = "Only the one-core comparison.")
+        boolean oneCore;
+
+        @Override
+        BenchReport measure(PrintStream progress) throws Exception {
+            return LoaderBenchmark.run(new LoaderBenchmark.Options(seconds, rounds, images, cache, photos,
+                    noBaseline ? null : python, !oneCore), progress);
         }
     }
 
