@@ -173,13 +173,13 @@ public class BenchCommand implements Runnable {
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true, description = {
-            "SimSiam step img/s (conv4 28 px, resnet18 32 px) vs the PyTorch reference on the same CPU in interleaved"
+            "SimSiam step img/s (conv4 28 px, resnet18 32 px, resnet50 224 px at batch <= 8) vs the PyTorch reference on the same CPU in interleaved"
                     + " rounds; GFLOP/s vs measured matmul and conv peaks; RSS growth; a bitwise determinism check."},
             footer = {"", ExitCodes.HELP})
     static class Train extends Bench {
         private static final TrainBenchmark.Options D = TrainBenchmark.Options.defaults();
 
-        @Option(names = "--models", split = ",", description = "conv4 and/or resnet18 (default ${DEFAULT-VALUE}).")
+        @Option(names = "--models", split = ",", description = "conv4, resnet18, resnet50 (default ${DEFAULT-VALUE}).")
         List<String> models = new ArrayList<>(D.models());
 
         @Option(names = "--batch", description = "Images per step (default ${DEFAULT-VALUE}).")
@@ -191,10 +191,10 @@ public class BenchCommand implements Runnable {
         @Option(names = "--rounds", description = "Interleaved rounds (default ${DEFAULT-VALUE}).")
         int rounds = D.rounds();
 
-        @Option(names = "--warmup", description = "Untimed steps per round (default: conv4 3, resnet18 2).")
+        @Option(names = "--warmup", description = "Untimed steps per round (default: conv4 3, resnet18 2, resnet50 1).")
         Integer warmup;
 
-        @Option(names = "--steps", description = "Timed steps per round (default: conv4 15, resnet18 5).")
+        @Option(names = "--steps", description = "Timed steps per round (default: conv4 15, resnet18 5, resnet50 3).")
         Integer steps;
 
         @Option(names = "--variants", split = ",", description = "Trainer variants: fastest, plain, fused"
