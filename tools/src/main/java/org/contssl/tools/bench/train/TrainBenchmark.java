@@ -182,7 +182,12 @@ public final class TrainBenchmark {
         long[][] macsOut = new long[1][];
         // every round runs each variant, then PyTorch: load from other processes hits all of them alike
         Map<String, Timing.Round> contenders = new LinkedHashMap<>();
+        // process CPU seconds per step: on a machine shared with other processes the steadier figure (contention
+        // stretches wall time, and spinning OpenMP threads stretch it far more than the work they do)
+        Map<String, List<Double>> cpuPerStep = new LinkedHashMap<>();
+        List<Double> torchCpu = new ArrayList<>();
         for (String v : variants) {
+            List<Double> cpus = cpuPerStep.computeIfAbsent(v, k -> new ArrayList<>());
             List<Double> soFar = new ArrayList<>();
             contenders.put(v, round -> {
                 List<Double> ts = new ArrayList<>();
@@ -193,7 +198,9 @@ public final class TrainBenchmark {
                         t.step(v1, v2, batch);
                     }
                     for (int i = 0; i < c.steps(); i++) {
+                        long cpu0 = ProcessStats.processCpuNanos();
                         StepResult res = t.step(v1, v2, batch);
+                        cpus.add((ProcessStats.processCpuNanos() - cpu0) / 1e9);
                         ts.add(res.totalMs() / 1000.0);
                     }
                 }
@@ -208,6 +215,9 @@ public final class TrainBenchmark {
                 JsonNode res = torch.run(c.name(), spec.insize(), spec.inChannels(), batch, c.warmup(), c.steps(),
                         threads);
                 torchVersion[0] = res.get("torch").asText();
+                if (res.has("median_step_cpu_s")) {
+                    torchCpu.add(res.get("median_step_cpu_s").asDouble());
+                }
                 report.say("%s round %d pytorch %s: %.2f img/s (%d threads)", c.name(), round, torchVersion[0],
                         res.get("img_per_s").asDouble(), res.get("threads").asInt());
                 return List.of(res.get("img_per_s").asDouble());
@@ -229,6 +239,9 @@ public final class TrainBenchmark {
             tn.put("img_per_s", round(torchMedian, 2));
             ArrayNode runs = tn.putArray("img_per_s_per_round");
             torchImgPerS.forEach(x -> runs.add(round(x, 2)));
+            if (!torchCpu.isEmpty()) {
+                tn.put("median_step_cpu_s", round(Samples.median(torchCpu), 4));
+            }
         }
         ArrayNode vs = node.putArray("contssl");
         for (Map.Entry<String, List<Double>> e : times.entrySet()) {
@@ -244,6 +257,15 @@ public final class TrainBenchmark {
             vn.put("fraction_of_peak", round(gflops / peak, 3));
             if (torchMedian != null) {
                 vn.put("ratio_vs_pytorch", round(batch / med / torchMedian, 3));
+            }
+            List<Double> cpus = cpuPerStep.get(e.getKey());
+            if (cpus != null && !cpus.isEmpty()) {
+                double cpuMed = Samples.median(cpus);
+                vn.put("median_step_cpu_s", round(cpuMed, 4));
+                if (!torchCpu.isEmpty()) {
+                    // PyTorch's CPU seconds over ours for the same step: the per-CPU-second speed ratio
+                    vn.put("cpu_time_ratio_vs_pytorch", round(Samples.median(torchCpu) / cpuMed, 3));
+                }
             }
             report.say("%s contssl[%s]: %.2f img/s (median %.3f s/step), %.1f GFLOP/s = %.0f%% of peak%s",
                     c.name(), e.getKey(), batch / med, med, gflops, 100 * gflops / peak,
