@@ -1,5 +1,6 @@
 package org.contssl.model;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
@@ -28,6 +29,8 @@ public final class Engines {
     private static ExecutorService worker;
     private static Thread workerThread;
     private static String allocator = "not tuned";
+    /** Where new managers put their tensors: the run's {@code environment.device}. */
+    private static volatile Device device = Device.cpu();
 
     private Engines() {}
 
@@ -86,9 +89,50 @@ public final class Engines {
                 JniUtils.getNumInteropThreads(), allocator));
     }
 
-    /** A new root manager on the CPU. */
+    /** A new root manager on the run's device ({@link #useDevice}; the CPU unless a run asked otherwise). */
     public static NDManager newManager() {
-        return get().newBaseManager();
+        return get().newBaseManager(device);
+    }
+
+    /** The device new managers use. */
+    public static Device device() {
+        return device;
+    }
+
+    /**
+     * Puts every tensor made from now on ({@link #newManager}) on {@code spec}: {@code cpu}, {@code cuda} (device 0)
+     * or {@code cuda:N}. Fails with a one-line reason when libtorch cannot see that device — always for CUDA with
+     * the bundled CPU-only libtorch; a CUDA build must be supplied by the user (docs/performance.md, "GPU").
+     *
+     * @throws IllegalArgumentException for a malformed spec or an absent device
+     */
+    public static synchronized Device useDevice(String spec) {
+        Device d = parseDevice(spec);
+        if (d.isGpu()) {
+            int gpus = call(() -> get().getGpuCount());
+            if (d.getDeviceId() >= gpus) {
+                throw new IllegalArgumentException("environment.device=" + spec + ": libtorch " + get().getVersion()
+                        + " sees " + gpus + " CUDA device(s) on this machine; use environment.device=cpu, or supply"
+                        + " a CUDA libtorch through PYTORCH_LIBRARY_PATH (docs/performance.md, \"GPU\")");
+            }
+        }
+        device = d;
+        return d;
+    }
+
+    /** {@code cpu}, {@code cuda} or {@code cuda:N} as a DJL device (no availability check). */
+    public static Device parseDevice(String spec) {
+        String s = spec == null ? "" : spec.trim();
+        if (s.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (s.equals("cuda")) {
+            return Device.gpu(0);
+        }
+        if (s.matches("cuda:[0-9]{1,3}")) {
+            return Device.gpu(Integer.parseInt(s.substring(5)));
+        }
+        throw new IllegalArgumentException("environment.device=" + spec + " is not cpu, cuda or cuda:N");
     }
 
     /** Runs {@code work} on the engine thread and returns its result (directly if already there). */

@@ -10,6 +10,7 @@ import org.contssl.tools.bench.BenchReport;
 import org.contssl.tools.bench.augment.AugmentBenchmark;
 import org.contssl.tools.bench.buffer.BufferBenchmark;
 import org.contssl.tools.bench.lists.ListsBenchmark;
+import org.contssl.tools.bench.loader.LoaderBenchmark;
 import org.contssl.tools.bench.pipeline.PipelineBenchmark;
 import org.contssl.tools.bench.probe.ProbeBenchmark;
 import org.contssl.tools.bench.probe.ScaledProbeBenchmark;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print ratios against a baseline measured in the same invocation.",
         subcommands = {BenchCommand.Lists.class, BenchCommand.Buffer.class, BenchCommand.Train.class,
-                BenchCommand.Augment.class, BenchCommand.Probe.class, BenchCommand.Pipeline.class,
+                BenchCommand.Augment.class, BenchCommand.Loader.class, BenchCommand.Probe.class, BenchCommand.Pipeline.class,
                 BenchCommand.Scaleout.class},
         footer = {"", "Every benchmark takes --json (one JSON object on stdout, with cpu_model and cpu_flags); see"
                 + " `bench NAME --help` for its options.", "", ExitCodes.HELP})
@@ -172,13 +173,13 @@ public class BenchCommand implements Runnable {
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true, description = {
-            "SimSiam step img/s (conv4 28 px, resnet18 32 px) vs the PyTorch reference on the same CPU in interleaved"
+            "SimSiam step img/s (conv4 28 px, resnet18 32 px, resnet50 224 px at batch <= 8) vs the PyTorch reference on the same CPU in interleaved"
                     + " rounds; GFLOP/s vs measured matmul and conv peaks; RSS growth; a bitwise determinism check."},
             footer = {"", ExitCodes.HELP})
     static class Train extends Bench {
         private static final TrainBenchmark.Options D = TrainBenchmark.Options.defaults();
 
-        @Option(names = "--models", split = ",", description = "conv4 and/or resnet18 (default ${DEFAULT-VALUE}).")
+        @Option(names = "--models", split = ",", description = "conv4, resnet18, resnet50 (default ${DEFAULT-VALUE}).")
         List<String> models = new ArrayList<>(D.models());
 
         @Option(names = "--batch", description = "Images per step (default ${DEFAULT-VALUE}).")
@@ -190,10 +191,10 @@ public class BenchCommand implements Runnable {
         @Option(names = "--rounds", description = "Interleaved rounds (default ${DEFAULT-VALUE}).")
         int rounds = D.rounds();
 
-        @Option(names = "--warmup", description = "Untimed steps per round (default: conv4 3, resnet18 2).")
+        @Option(names = "--warmup", description = "Untimed steps per round (default: conv4 3, resnet18 2, resnet50 1).")
         Integer warmup;
 
-        @Option(names = "--steps", description = "Timed steps per round (default: conv4 15, resnet18 5).")
+        @Option(names = "--steps", description = "Timed steps per round (default: conv4 15, resnet18 5, resnet50 3).")
         Integer steps;
 
         @Option(names = "--variants", split = ",", description = "Trainer variants: fastest, plain, fused"
@@ -251,6 +252,45 @@ public class BenchCommand implements Runnable {
         @Override
         BenchReport measure(PrintStream progress) throws Exception {
             return AugmentBenchmark.run(new AugmentBenchmark.Options(seconds, small), progress);
+        }
+    }
+
+    @Command(name = "loader", mixinStandardHelpOptions = true, description = {
+            "The training input pipeline at ImageNet shape: real photos (Debian's visp-images-data, re-encoded once"
+                    + " as 256-px JPEGs into a cache), read + decode + two SimSiam views at 224 px, images/s per core"
+                    + " against PIL + torchvision on the same files and cores in interleaved rounds."},
+            footer = {"", ExitCodes.HELP})
+    static class Loader extends Bench {
+        private static final LoaderBenchmark.Options D = LoaderBenchmark.Options.defaults();
+
+        @Option(names = "--seconds", description = "Time per contender and round (default ${DEFAULT-VALUE}).")
+        double seconds = D.seconds();
+
+        @Option(names = "--rounds", description = "Interleaved rounds (default ${DEFAULT-VALUE}).")
+        int rounds = D.rounds();
+
+        @Option(names = "--images", description = "At most this many photos (default ${DEFAULT-VALUE}).")
+        int images = D.images();
+
+        @Option(names = "--cache", description = "Where the 256-px JPEGs are kept (default ${DEFAULT-VALUE}).")
+        Path cache = D.cacheDir();
+
+        @Option(names = "--photos", description = "More photo directories (JPEG/PNG/PPM/PGM), repeatable.")
+        List<Path> photos = new ArrayList<>();
+
+        @Option(names = "--python", description = "Python with PIL, torch, torchvision (default ${DEFAULT-VALUE}).")
+        String python = D.python();
+
+        @Option(names = "--no-baseline", description = "Skip PIL + torchvision.")
+        boolean noBaseline;
+
+        @Option(names = "--one-core", description = "Only the one-core comparison.")
+        boolean oneCore;
+
+        @Override
+        BenchReport measure(PrintStream progress) throws Exception {
+            return LoaderBenchmark.run(new LoaderBenchmark.Options(seconds, rounds, images, cache, photos,
+                    noBaseline ? null : python, !oneCore), progress);
         }
     }
 

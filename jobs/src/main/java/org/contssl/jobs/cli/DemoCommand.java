@@ -39,6 +39,7 @@ public class DemoCommand implements Callable<Integer> {
         ResolvedConfig config = ConfigLoader.load(preset.value(), overrides);
         // the user's probe lists are read in full now: a bad label or path found later would cost the whole run
         UserProbeSets.validate(config.config());
+        ConfigLoader.checkDevice(config.config());
         ConfigLoader.checkPretrained(config.config());
         int data = DemoData.ensureAvailable();
         if (data != ExitCodes.OK) {

@@ -26,26 +26,35 @@ final class GaussianBlur {
     /**
      * Blurs each of {@code planes} planes of {@code w × h} in place.
      *
-     * @param pad scratch of at least {@code max(w, h) + 2 * boxRadius + 4} floats
-     * @param tr  scratch of at least {@code w * h} floats
+     * @param pad scratch of at least {@code max(w, h)} floats (the running sums)
+     * @param tr  scratch of at least {@code 2 * w * h} floats (the transposed plane and a copy for the passes)
      */
     static void blur(float[] img, int planes, int w, int h, double sigma, float[] pad, float[] tr) {
         double radius = boxRadius(sigma);
         int n = w * h;
         for (int c = 0; c < planes; c++) {
             int base = c * n;
-            for (int pass = 0; pass < PASSES; pass++) {
-                for (int y = 0; y < h; y++) {
-                    boxLine(img, base + y * w, w, radius, pad);
-                }
-            }
-            transpose(img, base, w, h, tr);
-            for (int pass = 0; pass < PASSES; pass++) {
+            // horizontal passes as column passes of the transposed plane (tr[0 .. n), h wide and w high)
+            for (int y = 0; y < h; y++) {
+                int row = base + y * w;
                 for (int x = 0; x < w; x++) {
-                    boxLine(tr, x * h, h, radius, pad);
+                    tr[x * h + y] = img[row + x];
                 }
             }
-            transposeBack(tr, img, base, w, h);
+            for (int pass = 0; pass < PASSES; pass++) {
+                System.arraycopy(tr, 0, tr, n, n);
+                boxColumns(tr, n, tr, 0, h, w, radius, pad);
+            }
+            for (int x = 0; x < w; x++) {
+                int col = x * h;
+                for (int y = 0; y < h; y++) {
+                    img[base + y * w + x] = tr[col + y];
+                }
+            }
+            for (int pass = 0; pass < PASSES; pass++) {
+                System.arraycopy(img, base, tr, 0, n);
+                boxColumns(tr, 0, img, base, w, h, radius, pad);
+            }
         }
     }
 
@@ -54,46 +63,43 @@ final class GaussianBlur {
         return len + 2 * ((int) boxRadius(sigma) + 1) + 2;
     }
 
-    /** One extended-box pass over {@code line[off .. off+len)} in place, edges replicated. */
-    private static void boxLine(float[] line, int off, int len, double radius, float[] pad) {
+    /**
+     * One extended-box pass down every column at once: {@code dst[base + y*w + x]} from the plane
+     * {@code src[srcOff .. srcOff + w*h)}. Each column sees exactly the additions of Pillow's line pass (edges
+     * replicated, running sum, same operands in the same order), so the result is bit-identical to filtering each
+     * column as a line; but the inner loops run along rows, which the
+     * JIT vectorises, instead of a serial running sum per column (docs/performance.md, "Input pipeline").
+     *
+     * @param acc scratch of at least {@code w} floats
+     */
+    private static void boxColumns(float[] src, int srcOff, float[] dst, int base, int w, int h, double radius,
+                                   float[] acc) {
         int r = (int) radius;
         float frac = (float) (radius - r);
         float inv = (float) (1.0 / (2 * radius + 1));
-        int e = r + 1; // replicated samples on each side
-        float first = line[off];
-        float last = line[off + len - 1];
-        for (int i = 0; i < e; i++) {
-            pad[i] = first;
-            pad[e + len + i] = last;
-        }
-        System.arraycopy(line, off, pad, e, len);
-        // Output x covers pad[x+1 .. x+2r+1] fully and pad[x], pad[x+2r+2] with weight frac.
-        float acc = 0;
-        for (int k = 1; k <= 2 * r + 1; k++) {
-            acc += pad[k];
-        }
-        for (int x = 0; x < len; x++) {
-            line[off + x] = (acc + frac * (pad[x] + pad[x + 2 * r + 2])) * inv;
-            if (x + 1 < len) {
-                acc += pad[x + 2 * r + 2] - pad[x + 1];
-            }
-        }
-    }
-
-    private static void transpose(float[] img, int base, int w, int h, float[] tr) {
-        for (int y = 0; y < h; y++) {
-            int row = base + y * w;
-            for (int x = 0; x < w; x++) {
-                tr[x * h + y] = img[row + x];
-            }
-        }
-    }
-
-    private static void transposeBack(float[] tr, float[] img, int base, int w, int h) {
+        int e = r + 1;
+        // padded row k (0 .. h + 2e) is source row clamp(k - e, 0, h - 1): edges replicated
         for (int x = 0; x < w; x++) {
-            int col = x * h;
-            for (int y = 0; y < h; y++) {
-                img[base + y * w + x] = tr[col + y];
+            acc[x] = 0;
+        }
+        for (int k = 1; k <= 2 * r + 1; k++) {
+            int row = srcOff + Math.min(Math.max(k - e, 0), h - 1) * w;
+            for (int x = 0; x < w; x++) {
+                acc[x] += src[row + x];
+            }
+        }
+        for (int y = 0; y < h; y++) {
+            int lo = srcOff + Math.min(Math.max(y - e, 0), h - 1) * w;
+            int hi = srcOff + Math.min(Math.max(y + 2 * r + 2 - e, 0), h - 1) * w;
+            int next = srcOff + Math.min(Math.max(y + 1 - e, 0), h - 1) * w;
+            int out = base + y * w;
+            for (int x = 0; x < w; x++) {
+                dst[out + x] = (acc[x] + frac * (src[lo + x] + src[hi + x])) * inv;
+            }
+            if (y + 1 < h) {
+                for (int x = 0; x < w; x++) {
+                    acc[x] += src[hi + x] - src[next + x];
+                }
             }
         }
     }

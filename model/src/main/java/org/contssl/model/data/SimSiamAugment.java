@@ -139,7 +139,7 @@ public final class SimSiamAugment {
         }
         if (p.blur()) {
             GaussianBlur.blur(im, planes, size, size, p.sigma(), ws.pad(GaussianBlur.padLength(size, p.sigma())),
-                    ws.col(n));
+                    ws.col(2 * n));
         }
         ws.write(planes, size, cfg.outChannels(), p.flip(), mean, std, out, offset);
     }

@@ -137,6 +137,19 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * Starts the engine and selects {@code environment.device} on it; a device libtorch cannot see (every CUDA device
+     * with the bundled CPU-only libtorch) is a configuration error, reported before any job starts.
+     */
+    public static void checkDevice(RunConfig c) {
+        Engines.configure(c.environment().threads(), 1);
+        try {
+            Engines.useDevice(c.environment().device());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
     /** Reads a resolved config saved in a workdir (no overrides: it is already complete). */
     public static ResolvedConfig read(Path file) {
         try {

@@ -144,6 +144,9 @@ final class ConfigValidator {
         atLeast("environment.workers", env.workers(), 1);
         atLeast("environment.loader_threads", env.loaderThreads(), 1);
         atLeast("environment.stop_grace_s", env.stopGraceS(), 1);
+        if (!env.device().matches("cpu|cuda|cuda:[0-9]{1,3}")) {
+            fail("environment.device", env.device(), "cpu, cuda or cuda:N");
+        }
     }
 
     private static void lincls(LinclsConfig l) {

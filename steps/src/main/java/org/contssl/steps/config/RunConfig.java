@@ -122,13 +122,18 @@ public record RunConfig(
     /**
      * {@code stop_grace_s}: how long a graceful stop (SIGTERM/SIGINT) may take before the process exits at once;
      * operational, not part of the experiment's arithmetic. Presets that leave it out get the default.
+     * {@code device}: {@code cpu} (default), {@code cuda} or {@code cuda:N}, where the engine's tensors live.
      */
-    public record Environment(long seed, int threads, int workers, int loaderThreads, Integer stopGraceS) {
+    public record Environment(long seed, int threads, int workers, int loaderThreads, Integer stopGraceS,
+                              String device) {
         public static final int DEFAULT_STOP_GRACE_S = 120;
 
         public Environment {
             if (stopGraceS == null) {
                 stopGraceS = DEFAULT_STOP_GRACE_S;
+            }
+            if (device == null) {
+                device = "cpu";
             }
         }
     }

@@ -41,6 +41,7 @@ public final class TrainingSessionFactory {
     public static TrainingSession open(RunConfig config, Workdir workdir, Path streamList,
                                        CheckpointListener listener) {
         Engines.Info engine = Engines.configure(config.environment().threads(), 1);
+        Engines.useDevice(config.environment().device());
         log.info("engine {} {} with {} intra-op / {} inter-op threads", engine.engine(), engine.version(),
                 engine.intraOpThreads(), engine.interOpThreads());
         MemmapList stream = MemmapList.open(streamList);

@@ -35,6 +35,7 @@ public class ProbeStepListener implements StepExecutionListener {
     @Override
     public void beforeStep(StepExecution stepExecution) {
         Engines.Info engine = Engines.configure(config.environment().threads(), 1);
+        Engines.useDevice(config.environment().device());
         int parallel = parallelPartitions(config);
         if (parallel < config.environment().workers()) {
             log.info("probe: {} partition(s) in parallel instead of environment.workers={} ({} cores, {} intra-op"

@@ -33,7 +33,8 @@ import org.contssl.tools.bench.Timing;
  * that load from other processes hits both alike); achieved GFLOP/s against a measured fp32 matmul peak on the same
  * engine (MKL sgemm) and a large oneDNN convolution; RSS after 100 and 1,000 steps; and a bitwise determinism check.
  *
- * <p>Models: {@code conv4} = 28 px, 1 channel (Fashion-MNIST); {@code resnet18} = CIFAR stem, 32 px, 3 channels. The RSS
+ * <p>Models: {@code conv4} = 28 px, 1 channel (Fashion-MNIST); {@code resnet18} = CIFAR stem, 32 px, 3 channels;
+ * {@code resnet50} = the reference's model, ImageNet stem, 224 px, batch at most {@link #RESNET50_BATCH}. The RSS
  * part runs on conv4 by default because 1,000 ResNet-18 steps take hours on 2 cores.
  */
 public final class TrainBenchmark {
@@ -45,7 +46,7 @@ public final class TrainBenchmark {
     private static final String PYTORCH = "pytorch";
 
     /**
-     * @param models {@code conv4} and/or {@code resnet18}
+     * @param models {@code conv4}, {@code resnet18}, {@code resnet50}
      * @param batch images per step (128)
      * @param threads intra-op threads of both engines (2)
      * @param rounds interleaved rounds of contssl variants and PyTorch (3)
@@ -75,8 +76,14 @@ public final class TrainBenchmark {
         }
     }
 
-    /** One benchmarked model configuration. */
-    record Case(String name, SimSiamSpec spec, int warmup, int steps) {}
+    /** One benchmarked model configuration; {@code batch} may be below the run's (ResNet-50 at 224 px). */
+    record Case(String name, SimSiamSpec spec, int warmup, int steps, int batch) {}
+
+    /**
+     * ResNet-50's batch at 224 px: the reference's model at the paper's crop size costs ~8 GFLOP per image per view
+     * and step, so a 2-core machine can only time a small batch in minutes (the reference's per-GPU batch is 256).
+     */
+    static final int RESNET50_BATCH = 8;
 
     /** Runs the benchmark; progress lines go to {@code log}. */
     public static BenchReport run(Options opt, PrintStream log) throws Exception {
@@ -138,12 +145,16 @@ public final class TrainBenchmark {
         for (String name : opt.models()) {
             Case c = switch (name) {
                 case "conv4" -> new Case("conv4", SimSiamSpec.of("conv4", 1, 28, true),
-                        orDefault(opt.warmup(), 3), orDefault(opt.steps(), 15));
+                        orDefault(opt.warmup(), 3), orDefault(opt.steps(), 15), batch);
                 case "resnet18" -> new Case("resnet18", SimSiamSpec.of("resnet18", 3, 32, true),
-                        orDefault(opt.warmup(), 2), orDefault(opt.steps(), 5));
-                default -> throw new IllegalArgumentException("--models: " + name + " is not conv4 or resnet18");
+                        orDefault(opt.warmup(), 2), orDefault(opt.steps(), 5), batch);
+                // the reference's model at the paper's shape: ImageNet stem, 224 px, widths 2048/2048/512
+                case "resnet50" -> new Case("resnet50", SimSiamSpec.of("resnet50", 3, 224, false),
+                        orDefault(opt.warmup(), 1), orDefault(opt.steps(), 3), Math.min(batch, RESNET50_BATCH));
+                default -> throw new IllegalArgumentException("--models: " + name
+                        + " is not conv4, resnet18 or resnet50");
             };
-            models.add(benchModel(report, c, batch, threads, rounds, opt.variants(), torch, peak));
+            models.add(benchModel(report, c, c.batch(), threads, rounds, opt.variants(), torch, peak));
         }
 
         out.set("determinism", determinism(report, SimSiamSpec.of("conv4", 1, 28, true), batch));
@@ -171,7 +182,12 @@ public final class TrainBenchmark {
         long[][] macsOut = new long[1][];
         // every round runs each variant, then PyTorch: load from other processes hits all of them alike
         Map<String, Timing.Round> contenders = new LinkedHashMap<>();
+        // process CPU seconds per step: on a machine shared with other processes the steadier figure (contention
+        // stretches wall time, and spinning OpenMP threads stretch it far more than the work they do)
+        Map<String, List<Double>> cpuPerStep = new LinkedHashMap<>();
+        List<Double> torchCpu = new ArrayList<>();
         for (String v : variants) {
+            List<Double> cpus = cpuPerStep.computeIfAbsent(v, k -> new ArrayList<>());
             List<Double> soFar = new ArrayList<>();
             contenders.put(v, round -> {
                 List<Double> ts = new ArrayList<>();
@@ -182,7 +198,9 @@ public final class TrainBenchmark {
                         t.step(v1, v2, batch);
                     }
                     for (int i = 0; i < c.steps(); i++) {
+                        long cpu0 = ProcessStats.processCpuNanos();
                         StepResult res = t.step(v1, v2, batch);
+                        cpus.add((ProcessStats.processCpuNanos() - cpu0) / 1e9);
                         ts.add(res.totalMs() / 1000.0);
                     }
                 }
@@ -197,6 +215,9 @@ public final class TrainBenchmark {
                 JsonNode res = torch.run(c.name(), spec.insize(), spec.inChannels(), batch, c.warmup(), c.steps(),
                         threads);
                 torchVersion[0] = res.get("torch").asText();
+                if (res.has("median_step_cpu_s")) {
+                    torchCpu.add(res.get("median_step_cpu_s").asDouble());
+                }
                 report.say("%s round %d pytorch %s: %.2f img/s (%d threads)", c.name(), round, torchVersion[0],
                         res.get("img_per_s").asDouble(), res.get("threads").asInt());
                 return List.of(res.get("img_per_s").asDouble());
@@ -218,6 +239,9 @@ public final class TrainBenchmark {
             tn.put("img_per_s", round(torchMedian, 2));
             ArrayNode runs = tn.putArray("img_per_s_per_round");
             torchImgPerS.forEach(x -> runs.add(round(x, 2)));
+            if (!torchCpu.isEmpty()) {
+                tn.put("median_step_cpu_s", round(Samples.median(torchCpu), 4));
+            }
         }
         ArrayNode vs = node.putArray("contssl");
         for (Map.Entry<String, List<Double>> e : times.entrySet()) {
@@ -233,6 +257,15 @@ public final class TrainBenchmark {
             vn.put("fraction_of_peak", round(gflops / peak, 3));
             if (torchMedian != null) {
                 vn.put("ratio_vs_pytorch", round(batch / med / torchMedian, 3));
+            }
+            List<Double> cpus = cpuPerStep.get(e.getKey());
+            if (cpus != null && !cpus.isEmpty()) {
+                double cpuMed = Samples.median(cpus);
+                vn.put("median_step_cpu_s", round(cpuMed, 4));
+                if (!torchCpu.isEmpty()) {
+                    // PyTorch's CPU seconds over ours for the same step: the per-CPU-second speed ratio
+                    vn.put("cpu_time_ratio_vs_pytorch", round(Samples.median(torchCpu) / cpuMed, 3));
+                }
             }
             report.say("%s contssl[%s]: %.2f img/s (median %.3f s/step), %.1f GFLOP/s = %.0f%% of peak%s",
                     c.name(), e.getKey(), batch / med, med, gflops, 100 * gflops / peak,
