@@ -52,9 +52,11 @@ public class ReproduceCommand implements Callable<Integer> {
             System.err.println("error: --seeds must be at least 1 (2 or more for a verdict), got " + n);
             return ExitCodes.USAGE;
         }
-        int data = DemoData.ensureAvailable();
-        if (data != ExitCodes.OK) {
-            return data;
+        if (usesDemoData(spec)) {
+            int data = DemoData.ensureAvailable();
+            if (data != ExitCodes.OK) {
+                return data;
+            }
         }
         Path dir = Path.of(root == null ? "work/reproduce-" + budget : root);
         // a bad key in a cell's overrides is a ConfigException: exit 2 via the ErrorHandler, before any cell runs
@@ -67,5 +69,13 @@ public class ReproduceCommand implements Callable<Integer> {
             }
         }
         return code;
+    }
+
+    /** The bundled budgets read Fashion-MNIST (the default source); a grid that names its own source does not. */
+    private boolean usesDemoData(ReproduceSpec spec) {
+        List<String> all = new ArrayList<>(spec.budget().common());
+        all.addAll(extra);
+        spec.findings().forEach(f -> f.settings().values().forEach(all::addAll));
+        return all.stream().noneMatch(o -> o.startsWith("data.source="));
     }
 }
