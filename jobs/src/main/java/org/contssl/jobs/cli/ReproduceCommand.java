@@ -38,6 +38,9 @@ public class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "key=value", description = "Override added to every cell.")
     List<String> extra = new ArrayList<>();
 
+    @Option(names = "--report-only", description = "Write the report from the cells completed so far; run nothing.")
+    boolean reportOnly;
+
     @Override
     public Integer call() throws Exception {
         ReproduceSpec spec;
@@ -52,23 +55,33 @@ public class ReproduceCommand implements Callable<Integer> {
             System.err.println("error: --seeds must be at least 1 (2 or more for a verdict), got " + n);
             return ExitCodes.USAGE;
         }
+        Path dir = Path.of(root == null ? "work/reproduce-" + budget : root);
+        if (reportOnly) {
+            Path report = Reproduction.writeReport(dir, spec, spec.grid(n, extra), n);
+            System.out.println("report: " + report);
+            printVerdicts(report);
+            return ExitCodes.OK;
+        }
         if (usesDemoData(spec)) {
             int data = DemoData.ensureAvailable();
             if (data != ExitCodes.OK) {
                 return data;
             }
         }
-        Path dir = Path.of(root == null ? "work/reproduce-" + budget : root);
         // a bad key in a cell's overrides is a ConfigException: exit 2 via the ErrorHandler, before any cell runs
         Reproduction.Result result = Reproduction.run(dir, spec, n, extra);
         int code = Console.report(result.sweep());
         System.out.println("report: " + result.report());
-        for (String line : Files.readAllLines(result.report(), StandardCharsets.UTF_8)) {
+        printVerdicts(result.report());
+        return code;
+    }
+
+    private static void printVerdicts(Path report) throws java.io.IOException {
+        for (String line : Files.readAllLines(report, StandardCharsets.UTF_8)) {
             if (line.startsWith("- **")) {
                 System.out.println(line);
             }
         }
-        return code;
     }
 
     /** The bundled budgets read Fashion-MNIST (the default source); a grid that names its own source does not. */
