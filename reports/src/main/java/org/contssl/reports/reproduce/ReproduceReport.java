@@ -147,10 +147,10 @@ public final class ReproduceReport {
                 .append(groups.equals("class") ? "classes" : groups + "s")
                 .append(" at the end | mean NN similarity | oldest-first evictions |");
         if (f.lowerIsBetter()) {
-            s.append(" final forgetting abs (points) | rel (%) |");
+            s.append(" final forgetting abs (points) | rel (%) | final accuracy, mean over domains |");
         }
         s.append("\n|---|---|").append("---|---|".repeat(datasets.size())).append("---|---|---|---|")
-                .append(f.lowerIsBetter() ? "---|---|" : "").append('\n');
+                .append(f.lowerIsBetter() ? "---|---|---|" : "").append('\n');
         List<String> notes = new ArrayList<>();
         for (String setting : f.settings()) {
             List<CellMeasures> cs = mine.stream().filter(c -> c.setting().equals(setting)).toList();
@@ -164,7 +164,10 @@ public final class ReproduceReport {
                     .append(" | ").append(health(cs, setting, notes)).append(" |");
             if (f.lowerIsBetter()) {
                 s.append(' ').append(meanSd(cs, CellMeasures::forgettingAbs)).append(" | ")
-                        .append(meanSd(cs, CellMeasures::forgettingRel)).append(" |");
+                        .append(meanSd(cs, CellMeasures::forgettingRel)).append(" | ")
+                        .append(meanSd(cs, c -> c.matrix() == null ? null
+                                : org.contssl.reports.forgetting.Forgetting.finalAverageAccuracy(c.matrix())))
+                        .append(" |");
             }
             s.append('\n');
         }
@@ -174,7 +177,7 @@ public final class ReproduceReport {
                 s.append(' ').append(meanSd(mine, c -> (floor.startsWith("random") ? c.floorRandom()
                         : c.floorRaw()).get(d))).append(" | – |");
             }
-            s.append(" | | | |").append(f.lowerIsBetter() ? " | |" : "").append('\n');
+            s.append(" | | | |").append(f.lowerIsBetter() ? " | | |" : "").append('\n');
         }
         s.append("\nValues are mean ± sd over seeds (final checkpoint); \"–\" = not measured for that setting (mean"
                 + " NN similarity is tracked by MinRed only; a no-buffer setting holds no clips).\n");
