@@ -83,8 +83,10 @@ public final class ReproduceReport {
             md.append(line);
             if (f.match() != null && f.settings().contains(f.match())) {
                 Welch m = Welch.test(values(mine, f.better(), f.measure()), values(mine, f.match(), f.measure()));
-                md.append(String.format(Locale.ROOT, " Beside it: %s − %s = %+.2f", f.better(), f.match(), m.diff()));
-                md.append(m.defined() ? String.format(Locale.ROOT, " [%+.2f, %+.2f] (p = %.3f).", m.ciLow(),
+                md.append(m.n1() == 0 || m.n2() == 0 ? String.format(Locale.ROOT, " Beside it: %s − %s: no data yet.",
+                        f.better(), f.match()) : String.format(Locale.ROOT, " Beside it: %s − %s = %+.2f", f.better(),
+                        f.match(), m.diff()));
+                md.append(m.n1() == 0 || m.n2() == 0 ? "" : m.defined() ? String.format(Locale.ROOT, " [%+.2f, %+.2f] (p = %.3f).", m.ciLow(),
                         m.ciHigh(), m.p()) : " (no interval: fewer than 2 seeds or no spread).");
             }
             md.append('\n');

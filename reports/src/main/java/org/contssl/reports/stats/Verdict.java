@@ -40,6 +40,10 @@ public record Verdict(Outcome outcome, double gain, Welch test, String reason) {
      */
     public static Verdict of(Welch test, boolean lowerIsBetter, String unit) {
         double gain = lowerIsBetter ? -test.diff() : test.diff();
+        if (test.n1() == 0 || test.n2() == 0) {
+            return new Verdict(Outcome.NOT_RESOLVED, gain, test, "no completed cell yet for one of the two settings"
+                    + " (n = " + test.n1() + " / " + test.n2() + " seeds)");
+        }
         String numbers = String.format(Locale.ROOT, "difference %+.2f %s", test.diff(), unit);
         if (test.n1() < 2 || test.n2() < 2) {
             return new Verdict(Outcome.NOT_RESOLVED, gain, test, numbers + "; n too small for a test (n = "
