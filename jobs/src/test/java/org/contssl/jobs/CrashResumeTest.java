@@ -76,6 +76,10 @@ class CrashResumeTest {
         assertThat(killedAt).as("SIGKILLs that hit pretraining").hasSizeGreaterThanOrEqualTo(5);
         assertThat(CrashFixture.finalParamsSha(workdir)).as("final parameters after " + killedAt.size() + " kills")
                 .isEqualTo(expected);
+        // the per-insert mechanism rows (distinct clips, MinRed's oldest-first evictions) are cut back to the
+        // restored checkpoint and re-appended: the killed run's file is the uninterrupted run's, row for row
+        assertThat(Files.readAllLines(workdir.resolve("buffer_mechanism.csv")))
+                .isEqualTo(Files.readAllLines(reference.resolve("buffer_mechanism.csv")));
         ExecutionHistory history = PipelineFixture.history(workdir);
         assertThat(history.of("pretrain")).hasSize(killedAt.size() + 1);
         assertThat(history.of("pretrain").get(killedAt.size()).status()).isEqualTo("COMPLETED");

@@ -51,6 +51,13 @@ public interface ReplayBuffer extends AutoCloseable {
     /** Stream positions evicted by the last {@link #insert}, shard by shard in eviction order. */
     long[] lastEvicted();
 
+    /**
+     * How many of {@link #lastEvicted} MinRed chose oldest-first because fewer than 2n of the shard's entries had
+     * been trained (docs/reference-system.md, "MinRed's eviction rule"); 0 for FIFO and reservoir. A MinRed buffer
+     * whose evictions are all oldest-first keeps exactly what FIFO keeps (docs/reproducing.md).
+     */
+    int lastOldestFirstEvictions();
+
     /** Stream positions held, shard by shard in buffer order (oldest first). */
     long[] streamIndices();
 

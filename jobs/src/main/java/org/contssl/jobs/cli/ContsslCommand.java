@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {DemoCommand.class, RunCommand.class, RestartCommand.class, StatusCommand.class,
                 ReportCommand.class, ListsCommand.class, BenchCommand.class, ParityCommand.class,
                 PresetsCommand.class, PlanCommand.class, ExportCommand.class, WorkerCommand.class,
-                SweepCommand.class},
+                SweepCommand.class, ReproduceCommand.class},
         footer = {"", ExitCodes.HELP})
 public class ContsslCommand implements Runnable {
 

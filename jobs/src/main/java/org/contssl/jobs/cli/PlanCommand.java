@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.contssl.jobs.reproduce.ReproducePlan;
+import org.contssl.jobs.reproduce.ReproduceSpec;
 import org.contssl.steps.config.ConfigLoader;
 import org.contssl.steps.config.ResolvedConfig;
 import org.contssl.steps.plan.RunPlan;
@@ -45,11 +47,32 @@ public class PlanCommand implements Callable<Integer> {
             description = "Largest batch to time (larger batches are scaled linearly); default ${DEFAULT-VALUE}.")
     int timingBatch;
 
+    @Option(names = "--reproduce", paramLabel = "BUDGET", description = "Plan a `reproduce` budget (quick, full)"
+            + " instead: every cell's steps and the whole sweep's estimated wall time.")
+    String reproduce;
+
+    @Option(names = "--seeds", description = "With --reproduce: seeds per setting (default: the budget's).")
+    Integer seeds;
+
     @Parameters(paramLabel = "key=value", arity = "0..*", description = "Config overrides.")
     List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
+        if (reproduce != null) {
+            ReproduceSpec spec;
+            try {
+                spec = ReproduceSpec.load(null, reproduce);
+            } catch (ReproduceSpec.BadSpec e) {
+                System.err.println("error: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            ReproducePlan rp = ReproducePlan.of(spec, seeds == null ? spec.budget().seeds() : seeds,
+                    Math.max(0, timingSteps), Math.max(2, timingBatch));
+            System.out.print(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(rp.json(reproduce)) + "\n" : rp.text(reproduce));
+            return ExitCodes.OK;
+        }
         ResolvedConfig config = ConfigLoader.loadIncomplete(preset, overrides);
         RunPlan plan = RunPlan.of(config, workdir, Math.max(0, timingSteps), Math.max(2, timingBatch));
         if (json) {

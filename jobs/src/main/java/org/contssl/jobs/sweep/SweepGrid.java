@@ -11,11 +11,37 @@ import java.util.Map;
  * combination, in the order given (first key slowest). Each cell is one experiment: its own workdir under the
  * sweep's root, named by its overrides, and its own pipeline job instance.
  *
+ * <p>A grid may instead be a union of named blocks (each with its own overrides and axes), as {@code reproduce}
+ * builds it: the three findings compare different settings, not a product of keys (docs/reproducing.md).
+ *
  * @param preset   preset of every cell ({@code null}: the default)
  * @param fixed    overrides common to every cell (not expanded; values may contain commas)
- * @param axes     swept keys and their values
+ * @param axes     swept keys and their values (empty when {@code blocks} are given)
+ * @param blocks   named sub-grids whose cells are the union; null or empty for a plain grid
  */
-public record SweepGrid(String preset, List<String> fixed, Map<String, List<String>> axes) {
+public record SweepGrid(String preset, List<String> fixed, Map<String, List<String>> axes, List<Block> blocks) {
+
+    /** The canonical constructor is the one sweep.json is read with (a sweep.json without blocks too). */
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public SweepGrid {
+    }
+
+    public SweepGrid(String preset, List<String> fixed, Map<String, List<String>> axes) {
+        this(preset, fixed, axes, null);
+    }
+
+    /**
+     * One named sub-grid: its cells carry {@code setting=name} as their group and {@code fixed} on top of the grid's.
+     *
+     * @param name  the setting's name, also the prefix of its cells' names
+     * @param fixed overrides of every cell of the block
+     * @param axes  its swept keys (usually only {@code environment.seed})
+     */
+    public record Block(String name, List<String> fixed, Map<String, List<String>> axes) {
+    }
+
+    /** The group key of a block's cells. */
+    public static final String SETTING = "setting";
 
     /** One experiment of the sweep. */
     public record Cell(String name, Map<String, String> values, List<String> overrides) {
@@ -57,6 +83,22 @@ public record SweepGrid(String preset, List<String> fixed, Map<String, List<Stri
     }
 
     public List<Cell> cells() {
+        if (blocks == null || blocks.isEmpty()) {
+            return expand(axes, fixed, new LinkedHashMap<>(), "");
+        }
+        List<Cell> cells = new ArrayList<>();
+        for (Block b : blocks) {
+            List<String> common = new ArrayList<>(fixed);
+            common.addAll(b.fixed());
+            Map<String, String> tag = new LinkedHashMap<>();
+            tag.put(SETTING, b.name());
+            cells.addAll(expand(b.axes(), common, tag, b.name().replaceAll("[^A-Za-z0-9._-]", "_") + "_"));
+        }
+        return cells;
+    }
+
+    private static List<Cell> expand(Map<String, List<String>> axes, List<String> fixed, Map<String, String> tag,
+                                     String prefix) {
         List<Map<String, String>> combos = new ArrayList<>(List.of(new LinkedHashMap<>()));
         for (Map.Entry<String, List<String>> axis : axes.entrySet()) {
             List<Map<String, String>> next = new ArrayList<>();
@@ -77,7 +119,9 @@ public record SweepGrid(String preset, List<String> fixed, Map<String, List<Stri
                 overrides.add(k + "=" + v);
                 name.add(k + "-" + v.replaceAll("[^A-Za-z0-9._-]", "_"));
             });
-            cells.add(new Cell(String.join("_", name), combo, List.copyOf(overrides)));
+            Map<String, String> values = new LinkedHashMap<>(tag);
+            values.putAll(combo);
+            cells.add(new Cell(prefix + String.join("_", name), values, List.copyOf(overrides)));
         }
         return cells;
     }
@@ -85,6 +129,6 @@ public record SweepGrid(String preset, List<String> fixed, Map<String, List<Stri
     /** What identifies the sweep (its job instance): preset, fixed overrides and axes, in a stable text form. */
     public String describe() {
         return "preset=" + (preset == null ? "" : preset) + "\nfixed=" + String.join("\n  ", fixed) + "\naxes="
-                + axes;
+                + axes + (blocks == null || blocks.isEmpty() ? "" : "\nblocks=" + blocks);
     }
 }

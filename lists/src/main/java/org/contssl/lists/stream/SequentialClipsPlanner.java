@@ -18,7 +18,8 @@ import org.contssl.lists.imports.Raster8;
  * image of the i.i.d. stream becomes a clip of L rendered frames (frame 0 = the image itself, then a seeded smooth
  * camera path with light noise, see {@link ClipRenderer}); clips keep the i.i.d. order, so {@code L = 1} is the
  * i.i.d. stream record for record. Frames go to a folder named after pool, seed, L and planner version, and frame
- * files that exist are reused on restart.
+ * files that exist are reused on restart. With {@code decorrelate} (none_noseq) the frames are listed in a seeded
+ * shuffle instead of clip by clip.
  */
 final class SequentialClipsPlanner extends PoolStreamPlanner {
 
@@ -75,11 +76,19 @@ final class SequentialClipsPlanner extends PoolStreamPlanner {
         StreamDiagnostics diag = StreamDiagnostics.ofLabels(labels, pool.numClasses())
                 .withPixelDiffs(consecutive.mean(), consecutive.pairsOrNull(), clipEnds.mean(),
                         clipEnds.pairsOrNull());
+        // model.buffer_type=none_noseq, the reference's decorrelated source: the same frames, shuffled one by one
+        // (as FrameListPlanner does for a Kinetics list), so the stream holds the same images without the correlation
+        int[] order = req.decorrelate() ? Seeds.permutation((int) total, Seeds.derive(req.seed(), "decorrelate:clips"))
+                : null;
+        if (order != null) {
+            ctx.note("model.buffer_type=none_noseq: the " + sources.length + " clips' frames are shuffled one by one"
+                    + " (decorrelated source)");
+            meta.clipLength(1);
+        }
         try (MemmapListWriter w = MemmapListWriter.create(streamPath, req.recordWidth(), req.dataDir(), true)) {
-            for (int c = 0; c < sources.length; c++) {
-                for (int t = 0; t < clip; t++) {
-                    w.add(prefix + frameName(c, t), labels[c * clip + t]);
-                }
+            for (int i = 0; i < total; i++) {
+                int r = order == null ? i : order[i];
+                w.add(prefix + frameName(r / clip, r % clip), labels[r]);
             }
             w.commit(meta.diagnostics(diag).notes(ctx.notes()));
         }

@@ -48,7 +48,7 @@ import org.contssl.lists.imports.FashionMnist;
  *                           frames)
  * @param seqSampling        frame choice of a Kinetics list ({@code data.seq_sampling})
  * @param clsSamples         images per class visit of a class-sequential list ({@code data.n_cls_samples})
- * @param decorrelate        shuffle a Kinetics list's records one by one ({@code model.buffer_type=none_noseq})
+ * @param decorrelate        shuffle the records (a Kinetics list's or pseudo-video frames) one by one ({@code model.buffer_type=none_noseq})
  */
 public record StreamRequest(
         String source,

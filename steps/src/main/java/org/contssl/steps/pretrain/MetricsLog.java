@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.contssl.core.AtomicFiles;
 import org.contssl.reports.series.BufferComposition;
+import org.contssl.reports.series.BufferMechanismCsv;
 import org.contssl.reports.series.MetricsCsv;
 import org.contssl.reports.series.MetricsRow;
 
@@ -22,21 +23,33 @@ final class MetricsLog implements AutoCloseable {
 
     private final Path metrics;
     private final Path composition;
+    private final Path mechanism;
     private final List<String> groups;
     private MetricsCsv.Appender appender;
     private BufferComposition.Appender compositionAppender;
+    private BufferMechanismCsv.Appender mechanismAppender;
 
-    MetricsLog(Path metrics, Path composition, List<String> groups) {
+    MetricsLog(Path metrics, Path composition, Path mechanism, List<String> groups) {
         this.metrics = metrics;
         this.composition = composition;
+        this.mechanism = mechanism;
         this.groups = groups;
     }
 
-    /** Drops rows after {@code step} (both files), then opens them for appending. */
+    /** Drops rows after {@code step} (every file), then opens them for appending. */
     void resumeAfter(long step) {
         truncate(metrics, step);
         truncate(composition, step);
+        truncate(mechanism, step);
         appender = MetricsCsv.append(metrics);
+    }
+
+    /** One insert's mechanism row (distinct clips held, MinRed's oldest-first evictions). */
+    void mechanism(BufferMechanismCsv.Row row) {
+        if (mechanismAppender == null) {
+            mechanismAppender = BufferMechanismCsv.append(mechanism);
+        }
+        mechanismAppender.write(row);
     }
 
     void write(MetricsRow row) {
@@ -89,6 +102,7 @@ final class MetricsLog implements AutoCloseable {
     void sync() {
         syncIfPresent(metrics);
         syncIfPresent(composition);
+        syncIfPresent(mechanism);
         // the files' directory entries too: the first sync after a fresh start publishes newly created files
         Path dir = metrics.toAbsolutePath().getParent();
         AtomicFiles.syncDirectory(dir);
@@ -116,6 +130,9 @@ final class MetricsLog implements AutoCloseable {
             }
             if (compositionAppender != null) {
                 compositionAppender.close();
+            }
+            if (mechanismAppender != null) {
+                mechanismAppender.close();
             }
             // the step ends here (completed or failed): what it logged is on disk before its status is recorded
             sync();

@@ -110,6 +110,16 @@ final class PretrainContext implements AutoCloseable {
         return groups.count(bufferIndices);
     }
 
+    /**
+     * Distinct clips among buffer entries: consecutive runs of {@code clipLength} stream records share a source
+     * (a pseudo-video clip or a video of a sequential list); without clips every record is its own source.
+     */
+    long distinctClips(long[] bufferIndices) {
+        ListMetadata meta = stream.metadata();
+        long clip = meta == null || meta.clipLength() == null || meta.clipLength() < 1 ? 1 : meta.clipLength();
+        return java.util.Arrays.stream(bufferIndices).map(i -> i / clip).distinct().count();
+    }
+
     void onCheckpoint(String name, SessionState state, double seconds) {
         checkpointSeconds += seconds;
         listener.written(name, state, seconds);

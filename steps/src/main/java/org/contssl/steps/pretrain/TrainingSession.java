@@ -13,6 +13,7 @@ import org.contssl.model.StepResult;
 import org.contssl.model.data.AugmentPool;
 import org.contssl.model.data.SampleFailure;
 import org.contssl.model.data.ViewBatch;
+import org.contssl.reports.series.BufferMechanismCsv;
 import org.contssl.reports.series.MetricsRow;
 import org.contssl.storage.BufferDiagnostics;
 import org.contssl.storage.ReplayBuffer;
@@ -126,6 +127,9 @@ public final class TrainingSession implements AutoCloseable {
                 labels[i] = items.get(i).label();
             }
             ctx.buffer().insert(indices, labels);
+            metrics.mechanism(new BufferMechanismCsv.Row(state.steps() + 1, positionAfter, ctx.buffer().size(),
+                    ctx.distinctClips(ctx.buffer().streamIndices()), ctx.buffer().lastEvicted().length,
+                    ctx.buffer().lastOldestFirstEvictions()));
             long trainChunks = state.trainChunks() + (state.trainChunks() > 0 || ctx.buffer().isFull() ? 1 : 0);
             state = with(positionAfter, state.steps(), trainChunks, state.inserted() + indices.length);
             if (trainChunks == 0) {

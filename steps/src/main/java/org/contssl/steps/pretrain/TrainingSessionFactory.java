@@ -96,7 +96,8 @@ public final class TrainingSessionFactory {
                 ImageDecoder.DEFAULT_MAX_FILE_BYTES), augmentConfig(config), config.environment().loaderThreads(), 2,
                 DECODED_CACHE_BYTES);
         CompositionGroups groups = CompositionGroups.of(stream);
-        MetricsLog metrics = new MetricsLog(workdir.metricsCsv(), workdir.bufferCompositionCsv(), groups.names());
+        MetricsLog metrics = new MetricsLog(workdir.metricsCsv(), workdir.bufferCompositionCsv(),
+                workdir.bufferMechanismCsv(), groups.names());
         metrics.resumeAfter(state.steps());
         PretrainContext ctx = new PretrainContext(plan, new SaveSchedule(plan.totalSteps(), config.logging().saveFreq()),
                 stream, trainer, buffer, pool, seed, config.logging().printFreq(), groups, listener,

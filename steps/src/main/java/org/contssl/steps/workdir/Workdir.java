@@ -72,6 +72,11 @@ public record Workdir(Path root) {
         return root.resolve("buffer_composition.csv");
     }
 
+    /** Per insert: distinct clips held, evictions, MinRed's oldest-first evictions (docs/reproducing.md). */
+    public Path bufferMechanismCsv() {
+        return root.resolve("buffer_mechanism.csv");
+    }
+
     public Path skippedCsv() {
         return root.resolve("skipped.csv");
     }

@@ -307,6 +307,15 @@ public final class ChronicleReplayBuffer implements ReplayBuffer {
     }
 
     @Override
+    public int lastOldestFirstEvictions() {
+        int n = 0;
+        for (Shard sh : shards) {
+            n += sh.lastOldestFirst;
+        }
+        return n;
+    }
+
+    @Override
     public long[] streamIndices() {
         long[] out = new long[size()];
         int k = 0;

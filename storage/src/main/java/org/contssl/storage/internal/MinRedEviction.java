@@ -50,6 +50,7 @@ final class MinRedEviction implements EvictionPolicy {
             for (int i = 0; i < n; i++) {
                 gone[i] = order[pos[i]];
             }
+            sh.lastOldestFirst = n;
             for (int i = 0; i < n; i++) {
                 if (t.seen.get(gone[i])) {
                     nn.forget(gone[i], cands, m);

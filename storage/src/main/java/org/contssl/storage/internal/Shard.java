@@ -46,6 +46,8 @@ public final class Shard {
     private int[] perm;
     /** Stream positions evicted by the last insert, in eviction order (for tests and the benchmark). */
     long[] lastEvicted = new long[0];
+    /** Evictions of the last insert that MinRed made oldest-first (fewer than 2n trained entries); 0 otherwise. */
+    int lastOldestFirst;
 
     public Shard(int shardNo, BufferPolicy policy, int cap, int dim, long seed, int limitNumSeen) {
         this.shardNo = shardNo;
@@ -152,6 +154,7 @@ public final class Shard {
     public void insert(long[] ids, int[] labels, int from, int to) {
         chunks++;
         lastEvicted = new long[0];
+        lastOldestFirst = 0;
         policy.insert(ids, labels, from, to);
     }
 
