@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.contssl.jobs.cli.ExitCodes;
-import org.contssl.jobs.cli.Main;
 import org.contssl.lists.ListMetadata;
 import org.contssl.lists.MemmapListWriter;
 import org.junit.jupiter.api.Test;
@@ -31,8 +27,6 @@ class DomainsFileTest {
     private static final int VAL_PER_CLASS = 16;
     private static final String[] NAMES = {"tops", "pullover-dress", "coat-sandal", "shirt-sneaker"};
 
-    private record Run(int code, String err) {
-    }
 
     /** Writes the stream list, probe lists and domains file under {@code base}; returns the domains file. */
     private static Path fixture(Path base) throws Exception {
@@ -83,7 +77,7 @@ class DomainsFileTest {
         Path base = dir.resolve("data");
         Path domains = fixture(base);
         Path workdir = dir.resolve("run");
-        Run r = run(workdir, base, "data.domains=" + domains);
+        CliRun r = run(workdir, base, "data.domains=" + domains);
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
 
         JsonNode results = new ObjectMapper().readTree(workdir.resolve("reports/results.json").toFile());
@@ -129,7 +123,7 @@ class DomainsFileTest {
         lines.set(3, lines.get(3).replace("start=192", "start=150")); // overlaps the domain before it
         Path overlapping = base.resolve("overlapping.txt");
         Files.write(overlapping, lines);
-        Run r = run(dir.resolve("a"), base, "data.domains=" + overlapping);
+        CliRun r = run(dir.resolve("a"), base, "data.domains=" + overlapping);
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(r.err()).contains("overlapping.txt: line 4", "coat-sandal starts at 150");
         assertThat(dir.resolve("a/lists")).doesNotExist();
@@ -150,18 +144,11 @@ class DomainsFileTest {
         assertThat(r.err()).contains("d2-val.txt: line 3", "label 'two' is not an integer");
     }
 
-    private static Run run(Path workdir, Path base, String... extra) {
+    private static CliRun run(Path workdir, Path base, String... extra) {
         List<String> args = new ArrayList<>(List.of("run", "--workdir", workdir.toString()));
         args.addAll(OwnDataFixture.overrides(base.resolve("stream.memmap"), base, "memmap",
                 "data.stream=ordered", "lincls.imnet.optim.epochs=5"));
         args.addAll(List.of(extra));
-        PrintStream err = System.err;
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(Main.execute(args.toArray(String[]::new)), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(err);
-        }
+        return CliRun.of(args.toArray(String[]::new));
     }
 }

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.contssl.jobs.cli.ExitCodes;
-import org.contssl.jobs.cli.Main;
 import org.contssl.lists.MemmapList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -46,8 +42,6 @@ class UserProbeSetsTest {
     static Path tree;
     static Map<String, Double> builtInTop1;
 
-    private record Run(int code, String err) {
-    }
 
     @BeforeAll
     static void builtInRunAndExport() throws Exception {
@@ -65,7 +59,7 @@ class UserProbeSetsTest {
     @Order(1)
     void textListsOfTheBuiltInSplitGiveTheBuiltInAccuracies() throws Exception {
         Path w = shared.resolve("lists");
-        Run r = run(w, "lincls.imnet.train_filelist=" + tree.resolve("trainlist.txt"),
+        CliRun r = run(w, "lincls.imnet.train_filelist=" + tree.resolve("trainlist.txt"),
                 "lincls.imnet.val_filelist=" + tree.resolve("vallist.txt"), "lincls.imnet.num_classes=10");
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
         Map<String, Double> user = linearTop1(w, "imnet");
@@ -83,7 +77,7 @@ class UserProbeSetsTest {
     @Order(2)
     void aClassFolderTreeOfTheSameImagesGivesTheSameAccuraciesWithinAFewTenths() throws Exception {
         Path w = shared.resolve("folders");
-        Run r = run(w, "lincls.imnet.train_filelist=" + tree.resolve("train"),
+        CliRun r = run(w, "lincls.imnet.train_filelist=" + tree.resolve("train"),
                 "lincls.imnet.val_filelist=" + tree.resolve("val"), "lincls.imnet.num_classes=10");
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
         Map<String, Double> user = linearTop1(w, "imnet");
@@ -97,7 +91,7 @@ class UserProbeSetsTest {
     @Order(3)
     void referenceModeReAugmentsAndNamesItsProtocol() throws Exception {
         Path w = shared.resolve("reference");
-        Run r = run(w, "lincls.imnet.train_filelist=" + tree.resolve("trainlist.txt"),
+        CliRun r = run(w, "lincls.imnet.train_filelist=" + tree.resolve("trainlist.txt"),
                 "lincls.imnet.val_filelist=" + tree.resolve("vallist.txt"), "lincls.mode=reference",
                 // the reference's 1024 x 10 epochs would give 2,000 images 20 LARC steps: far too few to converge
                 "lincls.imnet.optim.epochs=8", "lincls.imnet.optim.batch_size=32", "lincls.imnet.optim.lr=12");
@@ -124,24 +118,24 @@ class UserProbeSetsTest {
         Files.write(bad.resolve("escape.txt"), List.of("../outside.png 1"));
 
         Path w = shared.resolve("refused");
-        Run label = run(w, "lincls.imnet.train_filelist=" + tree.resolve("trainlist.txt"),
+        CliRun label = run(w, "lincls.imnet.train_filelist=" + tree.resolve("trainlist.txt"),
                 "lincls.imnet.val_filelist=" + bad.resolve("vallist.txt"), "lincls.imnet.num_classes=10");
         assertThat(label.code()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(label.err().strip()).doesNotContain("\n")
                 .contains(bad.resolve("vallist.txt") + ": line 7: label 10 is outside [0, 10)");
 
-        Run classes = run(w, "lincls.imnet.train_filelist=" + tree.resolve("trainlist.txt"),
+        CliRun classes = run(w, "lincls.imnet.train_filelist=" + tree.resolve("trainlist.txt"),
                 "lincls.imnet.val_filelist=" + tree.resolve("vallist.txt"), "lincls.imnet.num_classes=12");
         assertThat(classes.code()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(classes.err().strip()).doesNotContain("\n").contains(tree.resolve("trainlist.txt") + ": line ")
                 .contains("the largest label is 9 (10 classes) but lincls.imnet.num_classes=12");
 
-        Run folders = run(w, "lincls.imnet.train_filelist=" + tree.resolve("train"),
+        CliRun folders = run(w, "lincls.imnet.train_filelist=" + tree.resolve("train"),
                 "lincls.imnet.val_filelist=" + tree.resolve("val"), "lincls.imnet.num_classes=8");
         assertThat(folders.code()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(folders.err()).contains("class folder '8'").contains("lincls.imnet.num_classes=8");
 
-        Run escape = run(w, "lincls.extra.train_filelist=" + tree.resolve("trainlist.txt"),
+        CliRun escape = run(w, "lincls.extra.train_filelist=" + tree.resolve("trainlist.txt"),
                 "lincls.extra.val_filelist=" + bad.resolve("escape.txt"), "lincls.extra.role=out-of-distribution");
         assertThat(escape.code()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(escape.err()).contains(bad.resolve("escape.txt") + ": line 1: path '../outside.png' is outside");
@@ -165,18 +159,11 @@ class UserProbeSetsTest {
         Files.write(listFile, lines);
     }
 
-    private static Run run(Path workdir, String... overrides) {
+    private static CliRun run(Path workdir, String... overrides) {
         List<String> args = new ArrayList<>(List.of("run", "--workdir", workdir.toString()));
         args.addAll(SMALL);
         args.addAll(List.of(overrides));
-        PrintStream err = System.err;
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(Main.execute(args.toArray(String[]::new)), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(err);
-        }
+        return CliRun.of(args.toArray(String[]::new));
     }
 
     private static JsonNode results(Path workdir) throws Exception {
