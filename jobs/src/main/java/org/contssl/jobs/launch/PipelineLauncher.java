@@ -194,16 +194,21 @@ public final class PipelineLauncher {
         }
         String reason = null;
         boolean resource = false;
+        boolean damaged = false;
         for (StepExecution step : execution.getStepExecutions()) {
             if (step.getStatus().isUnsuccessful() && step.getExecutionContext().containsKey(FailureReasonListener.KEY)) {
                 reason = step.getExecutionContext().getString(FailureReasonListener.KEY);
                 resource = step.getExecutionContext().containsKey(FailureReasonListener.RESOURCE);
+                damaged = step.getExecutionContext().containsKey(FailureReasonListener.DAMAGED);
             }
         }
         String line = reason == null ? execution.getExitStatus().getExitDescription().lines().findFirst().orElse("")
                 : reason;
         if (resource) {
             return new Outcome(Outcome.Kind.RESOURCE, line + resumeHint(workdir));
+        }
+        if (damaged) {
+            return new Outcome(Outcome.Kind.DAMAGED, line);
         }
         return new Outcome(Outcome.Kind.FAILED, "pipeline " + execution.getStatus() + ": " + line
                 + " (details: ./run.sh status --workdir " + workdir.root() + "; resume: ./run.sh restart"

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.contssl.core.AtomicFiles;
+import org.contssl.core.Sha256Sidecar;
 import org.contssl.reports.series.BufferComposition;
 import org.contssl.reports.series.MetricsCsv;
 import org.contssl.reports.series.MetricsRow;
+import org.contssl.steps.failure.DamagedStateFile;
 
 /**
  * {@code metrics.csv} of a run (one row per logged step) and the buffer-composition series. On a resume the
@@ -34,6 +36,13 @@ final class MetricsLog implements AutoCloseable {
 
     /** Drops rows after {@code step} (both files), then opens them for appending. */
     void resumeAfter(long step) {
+        for (Path file : List.of(metrics, composition)) {
+            // rows before the checkpoint cannot be re-derived without training again: refuse rather than trust
+            if (Sha256Sidecar.verify(file) == Sha256Sidecar.Verdict.MISMATCH) {
+                throw new DamagedStateFile(file, "restore it, or move it away and `restart` (the series then starts"
+                        + " at the resumed step)");
+            }
+        }
         truncate(metrics, step);
         truncate(composition, step);
         appender = MetricsCsv.append(metrics);
@@ -75,7 +84,11 @@ final class MetricsLog implements AutoCloseable {
             for (String line : kept) {
                 text.append(line).append(System.lineSeparator());
             }
-            AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] cut = text.toString().getBytes(StandardCharsets.UTF_8);
+            // the record first: the cut keeps a prefix, so a crash before the rewrite leaves a record that also
+            // holds for the longer old file
+            Sha256Sidecar.recordUpcoming(file, cut);
+            AtomicFiles.write(file, cut);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot cut " + file + " back to step " + step + ": " + e.getMessage(), e);
         }
@@ -89,11 +102,20 @@ final class MetricsLog implements AutoCloseable {
     void sync() {
         syncIfPresent(metrics);
         syncIfPresent(composition);
+        // the rows committed with this checkpoint: a resume and the report verify this prefix (docs/failures.md)
+        recordIfPresent(metrics);
+        recordIfPresent(composition);
         // the files' directory entries too: the first sync after a fresh start publishes newly created files
         Path dir = metrics.toAbsolutePath().getParent();
         AtomicFiles.syncDirectory(dir);
         if (!composition.toAbsolutePath().getParent().equals(dir)) {
             AtomicFiles.syncDirectory(composition.toAbsolutePath().getParent());
+        }
+    }
+
+    private static void recordIfPresent(Path file) {
+        if (Files.exists(file)) {
+            Sha256Sidecar.record(file);
         }
     }
 
