@@ -162,13 +162,15 @@ public final class RunResultsCollector {
     /**
      * The report trusts no probe result or metrics series that changed since it was written (docs/failures.md,
      * "Damaged or deleted state files"): a probe result must match its recorded SHA-256, a metrics CSV the prefix
-     * recorded at pretraining's last commit. A series without a record (an older workdir) is read as it is.
+     * recorded at pretraining's last commit. A file without a record (an older workdir) is read as it is.
      */
     static void verifyStateFiles(Workdir workdir) {
         if (Files.isDirectory(workdir.probesDir())) {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(workdir.probesDir(), "*.json")) {
                 for (Path f : files) {
-                    if (Sha256Sidecar.verify(f) != Sha256Sidecar.Verdict.OK) {
+                    // MISMATCH only: a result without a record comes from a version before the records (this
+                    // version records a result before writing it), and is read as it is
+                    if (Sha256Sidecar.verify(f) == Sha256Sidecar.Verdict.MISMATCH) {
                         throw new DamagedStateFile(f, "restore it, or delete it and start the experiment again in a"
                                 + " new workdir (the probe step is over and will not run it again)");
                     }
