@@ -92,9 +92,10 @@ public final class Sha256Sidecar {
     }
 
     /**
-     * Records {@code content} as the expected content of {@code file} <em>before</em> it is written: for a file
-     * about to be cut back to a prefix of itself, so that a crash between the two steps leaves a record that holds
-     * for the old (longer) file as well as for the new one.
+     * Records {@code content} as the expected content of {@code file} <em>before</em> it is written. A crash between
+     * the two then leaves a record whose file is missing or differs (recomputed, like no file), never a committed
+     * file without a record; and for a file about to be cut back to a prefix of itself, a record that holds for the
+     * old (longer) file as well as for the new one.
      */
     public static void recordUpcoming(Path file, byte[] content) {
         writeRecord(file, HexFormat.of().formatHex(sha256().digest(content)), content.length);
