@@ -36,7 +36,7 @@ class ScaleOutTest {
     static Path shared;
     private static Path tree;
     private static PostgresServer postgres;
-    private static Path reference;
+    private static final java.util.Map<String, Path> REFERENCES = new java.util.HashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -59,12 +59,47 @@ class ScaleOutTest {
 
     /** fifo, seed 0, alone in this JVM on the workdir's H2 file: what every distributed run must reproduce. */
     private static Path reference() {
-        if (reference == null) {
-            Path dir = shared.resolve("h2-reference");
-            assertThat(Main.execute(PipelineFixture.args("run", dir, overrides("fifo", 0)))).isEqualTo(ExitCodes.OK);
-            reference = dir;
+        return reference("fifo", 0);
+    }
+
+    /** The cell (policy, seed) run alone in this JVM on its workdir's H2 file. */
+    private static Path reference(String policy, int seed) {
+        return REFERENCES.computeIfAbsent(policy + "-" + seed, k -> {
+            Path dir = shared.resolve("h2-reference-" + k);
+            assertThat(Main.execute(PipelineFixture.args("run", dir, overrides(policy, seed)))).isEqualTo(ExitCodes.OK);
+            return dir;
+        });
+    }
+
+    /** Every cell of a sweep root has the results of the same cell run alone on H2. */
+    private static void assertCellsEqualAlone(Path root, List<String> policies, List<Integer> seeds) throws Exception {
+        int cells = 0;
+        for (String policy : policies) {
+            for (int seed : seeds) {
+                String name = (policies.size() > 1 ? "model.buffer_type-" + policy + "_" : "")
+                        + "environment.seed-" + seed;
+                Path cell = root.resolve("cells").resolve(name);
+                assertThat(cell).as(name).isDirectory();
+                assertSameResults(cell, reference(policy, seed));
+                cells++;
+            }
         }
-        return reference;
+        try (var dirs = Files.list(root.resolve("cells"))) {
+            assertThat(dirs.count()).isEqualTo(cells);
+        }
+    }
+
+    /** Pipeline executions per cell workdir of a sweep root, from the shared repository. */
+    private static java.util.Map<String, List<String>> pipelineExecutions(Path root) throws Exception {
+        java.util.Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (String row : postgres.psql("SELECT p.PARAMETER_VALUE, e.STATUS FROM BATCH_JOB_EXECUTION e JOIN"
+                + " BATCH_JOB_INSTANCE i USING (JOB_INSTANCE_ID) JOIN BATCH_JOB_EXECUTION_PARAMS p USING"
+                + " (JOB_EXECUTION_ID) WHERE i.JOB_NAME = 'pipeline' AND p.PARAMETER_NAME = 'workdir' AND"
+                + " p.PARAMETER_VALUE LIKE '" + root + "/cells/%' ORDER BY e.JOB_EXECUTION_ID")) {
+            String[] f = row.split("\t");
+            out.computeIfAbsent(Path.of(f[0]).getFileName().toString(), k -> new ArrayList<>()).add(f[1]);
+        }
+        return out;
     }
 
     @Test
@@ -142,6 +177,8 @@ class ScaleOutTest {
         }
         Path fifo0 = root.resolve("cells/model.buffer_type-fifo_environment.seed-0");
         assertSameResults(fifo0, expected);
+        // every cell, not only the one above: each equals the same cell run alone on H2
+        assertCellsEqualAlone(root, List.of("fifo", "minred"), List.of(0, 1));
         String summary = Files.readString(root.resolve("compare/sweep.md"));
         assertThat(summary).contains("model.buffer_type=fifo").contains("model.buffer_type=minred").contains("±")
                 .contains("4 of 4 cells completed");
@@ -166,6 +203,99 @@ class ScaleOutTest {
         // and so has `restart` of its root, which hands off to the sweep's resume
         assertThat(Main.execute("restart", "--db", postgres.url(), "--workdir", root.toString()))
                 .isEqualTo(ExitCodes.OK);
+    }
+
+    @Test
+    @Order(3)
+    void aSweepManagerKilledMidSweepResumesOnRestartSkippingCompletedCells() throws Exception {
+        Path root = shared.resolve("sweep-killed");
+        List<String> args = new ArrayList<>(List.of("sweep", "--db", postgres.url(), "--root", root.toString()));
+        for (String o : PipelineFixture.overrides(tree, "eval.progress=1.0", "model.buffer_type=fifo")) {
+            args.add("--set");
+            args.add(o);
+        }
+        args.add("environment.seed=0,1");
+        // no worker: the manager runs the cells one after another; SIGKILL it inside the second cell's pretraining
+        Process manager = PipelineFixture.startChild(shared.resolve("sweep-manager.log"), args.toArray(String[]::new));
+        boolean killed = CrashFixture.killWhen(manager, root, r -> finishedCells(r) == 1
+                && anyCellHas(r, "checkpoints/checkpoint_0.5000"));
+        assertThat(killed).as("killed inside the second cell; see sweep-manager.log").isTrue();
+        java.util.Map<String, List<String>> before = pipelineExecutions(root);
+        List<String> completedBefore = before.entrySet().stream()
+                .filter(e -> e.getValue().contains("COMPLETED")).map(java.util.Map.Entry::getKey).toList();
+        assertThat(completedBefore).hasSize(1);
+
+        assertThat(Main.execute("restart", "--db", postgres.url(), "--workdir", root.toString()))
+                .isEqualTo(ExitCodes.OK);
+
+        java.util.Map<String, List<String>> after = pipelineExecutions(root);
+        assertThat(after).hasSize(2);
+        // the cell that had completed was skipped: still its one execution; the other ends COMPLETED
+        assertThat(after.get(completedBefore.get(0))).containsExactly("COMPLETED");
+        after.values().forEach(e -> assertThat(e.get(e.size() - 1)).isEqualTo("COMPLETED"));
+        assertThat(Files.readString(root.resolve("compare/sweep.md"))).contains("2 of 2 cells completed");
+        assertCellsEqualAlone(root, List.of("fifo"), List.of(0, 1));
+    }
+
+    /**
+     * PostgreSQL restarted (pg_ctl restart -m fast) while a worker runs a sweep cell. The contract
+     * (docs/scaling-out.md, "Failures"): the sweep completes, or ends with one line and exit 3 and `restart` completes
+     * it; either way the cell's results equal the same cell run alone on H2.
+     */
+    @Test
+    @Order(4)
+    void aPostgresqlRestartUnderARunningSweepEndsInOneLineOrCompletesAndRestartRecovers() throws Exception {
+        Path expected = reference();
+        Path root = shared.resolve("sweep-pg-restart");
+        List<Process> workers = startWorkers("c", 1);
+        try {
+            List<String> args = new ArrayList<>(List.of("sweep", "--db", postgres.url(), "--root", root.toString()));
+            for (String o : PipelineFixture.overrides(tree, "eval.progress=1.0", "model.buffer_type=fifo")) {
+                args.add("--set");
+                args.add(o);
+            }
+            args.add("environment.seed=0");
+            CompletableFuture<CliRun> manager = CompletableFuture.supplyAsync(
+                    () -> CliRun.of(args.toArray(String[]::new)));
+            Path cell = root.resolve("cells/environment.seed-0");
+            while (!manager.isDone() && !Files.isDirectory(cell.resolve("checkpoints/checkpoint_0.2500"))) {
+                Thread.sleep(5);
+            }
+            assertThat(manager.isDone()).as("the cell was still running").isFalse();
+            postgres.restart();
+            CliRun first = manager.get(10, TimeUnit.MINUTES);
+            if (first.code() != ExitCodes.OK) {
+                assertThat(first.code()).as(first.err()).isEqualTo(ExitCodes.JOB_FAILED);
+                assertThat(first.err().lines().filter(l -> l.startsWith("error: "))).hasSize(1);
+                System.out.println("PostgreSQL restart: the sweep failed with one line, restart recovers: "
+                        + first.err().lines().filter(l -> l.startsWith("error: ")).findFirst().orElse(""));
+                assertThat(Main.execute("restart", "--db", postgres.url(), "--workdir", root.toString()))
+                        .isEqualTo(ExitCodes.OK);
+            } else {
+                System.out.println("PostgreSQL restart: the sweep completed without a restart");
+            }
+        } finally {
+            stopAll(workers);
+        }
+        assertSameResults(root.resolve("cells/environment.seed-0"), expected);
+        assertThat(Files.readString(root.resolve("compare/sweep.md"))).contains("1 of 1 cells completed");
+    }
+
+    private static long finishedCells(Path root) {
+        try (var cells = Files.list(root.resolve("cells"))) {
+            return cells.filter(c -> Files.isRegularFile(c.resolve("reports/results.json"))).count();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    private static boolean anyCellHas(Path root, String path) {
+        try (var cells = Files.list(root.resolve("cells"))) {
+            return cells.anyMatch(c -> !Files.isRegularFile(c.resolve("reports/results.json"))
+                    && Files.exists(c.resolve(path)));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static void assertSameResults(Path actual, Path expected) throws Exception {

@@ -28,6 +28,7 @@ final class Console {
             case LOCKED -> ExitCodes.LOCKED;
             case STOPPED -> ExitCodes.STOPPED;
             case RESOURCE -> ExitCodes.RESOURCE;
+            case DAMAGED -> ExitCodes.BAD_INPUT;
         };
     }
 }

@@ -1,6 +1,7 @@
 package org.contssl.jobs.cli;
 
 import org.contssl.jobs.config.JobDatabase;
+import org.contssl.jobs.remote.DistributedPartitionHandler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -29,6 +30,16 @@ public class ContsslCommand implements Runnable {
                     + " the H2 file in each workdir). See docs/scaling-out.md.")
     void db(String url) {
         JobDatabase.use(url);
+    }
+
+    /** Inherited like --db: the manager of a run or sweep, and a worker running sweep cells, all hand partitions out. */
+    @Option(names = "--worker-wait", scope = ScopeType.INHERIT, paramLabel = "SECONDS",
+            defaultValue = "${env:CONTSSL_WORKER_WAIT_S:-3}",
+            description = "With --db: how long a partition request may wait for a worker before this process runs it"
+                    + " itself when no worker has a free slot (default: $CONTSSL_WORKER_WAIT_S, else 3)."
+                    + " See docs/scaling-out.md.")
+    void workerWait(double seconds) {
+        DistributedPartitionHandler.workerWait(seconds);
     }
 
     @Override

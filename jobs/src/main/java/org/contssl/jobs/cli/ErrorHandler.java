@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.util.Optional;
 import org.contssl.steps.config.ConfigException;
+import org.contssl.steps.failure.DamagedStateFile;
 import org.contssl.steps.failure.FailureReason;
 import org.contssl.steps.failure.ResourceError;
 import org.slf4j.Logger;
@@ -26,6 +27,12 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             log.warn("resource failure", e);
             cli.getErr().println("error: " + resource.get());
             return ExitCodes.RESOURCE;
+        }
+        Optional<DamagedStateFile> file = DamagedStateFile.in(e);
+        if (file.isPresent()) {
+            log.warn("damaged state file", e);
+            cli.getErr().println("error: " + file.get().getMessage());
+            return ExitCodes.BAD_INPUT;
         }
         Optional<String> damaged = DamagedDatabase.describe(e);
         if (damaged.isPresent()) {

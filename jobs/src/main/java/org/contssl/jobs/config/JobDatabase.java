@@ -57,7 +57,7 @@ public final class JobDatabase {
             workdir.create(workdir.root());
             JdbcConnectionPool pool = JdbcConnectionPool.create(workdir.jdbcUrl(), "sa", "");
             pool.setMaxConnections(16);
-            createBatchSchemaIfMissing(pool, "org/springframework/batch/core/schema-h2.sql");
+            createBatchSchemaIfMissing(pool, workdir.databaseFile().toString());
             return new Opened(pool, pool::dispose);
         }
         return new Opened(pool(selected), () -> { });
@@ -98,10 +98,7 @@ public final class JobDatabase {
                 s.execute("SELECT pg_advisory_lock(7031985)");
             }
             try {
-                if (!tableExists(c, "batch_job_instance")) {
-                    new ResourceDatabasePopulator(new ClassPathResource(
-                            "org/springframework/batch/core/schema-postgresql.sql")).populate(c);
-                }
+                BatchSchema.ensure(c, BatchSchema.Dialect.POSTGRESQL, redacted(c));
                 if (!tableExists(c, "int_channel_message")) {
                     new ResourceDatabasePopulator(new ClassPathResource(
                             "org/springframework/integration/jdbc/schema-postgresql.sql")).populate(c);
@@ -124,15 +121,18 @@ public final class JobDatabase {
         }
     }
 
-    /** Spring Batch's H2 schema has no IF NOT EXISTS, so it is applied only to a new database. */
-    private static void createBatchSchemaIfMissing(DataSource dataSource, String script) {
+    /** Spring Batch's H2 schema: created in a new file, rebuilt when a killed first launch left part of it. */
+    private static void createBatchSchemaIfMissing(DataSource dataSource, String file) {
         try (Connection connection = dataSource.getConnection()) {
-            if (!tableExists(connection, "BATCH_JOB_INSTANCE")) {
-                new ResourceDatabasePopulator(new ClassPathResource(script)).populate(connection);
-            }
+            BatchSchema.ensure(connection, BatchSchema.Dialect.H2, file);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the job database " + e.getMessage(), e);
         }
+    }
+
+    /** The database's URL without its password, for messages. */
+    private static String redacted(Connection c) throws SQLException {
+        return c.getMetaData().getURL().replaceAll("password=[^&]*", "password=…");
     }
 
     /** This process as the job repository's tables show it: {@code host:pid}. */

@@ -21,6 +21,8 @@ public record Outcome(Kind kind, String message) {
         /** Stopped on request (SIGTERM/SIGINT) at a safe point; restartable. */
         STOPPED,
         /** A resource ran out (disk, file descriptors, memory) or the workdir is read-only; restartable once fixed. */
-        RESOURCE
+        RESOURCE,
+        /** A state file no longer matches the checksum recorded when it was written; the message names it. */
+        DAMAGED
     }
 }

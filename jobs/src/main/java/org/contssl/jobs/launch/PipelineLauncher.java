@@ -16,6 +16,7 @@ import org.contssl.steps.workdir.Workdir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -123,7 +124,7 @@ public final class PipelineLauncher {
                 }
                 int recovered = recoverStale(repository, context.getBean(JobOperator.class), workdir);
                 if (recovered > 0) {
-                    log.info("recovered {} execution(s) left STARTED by a process that died", recovered);
+                    log.info("recovered {} execution(s) left STARTED by a process that died or UNKNOWN by a lost job database", recovered);
                 }
                 return launch(context, workdir, params);
             }
@@ -161,6 +162,40 @@ public final class PipelineLauncher {
                 count++;
             }
         }
+        return count + recoverUnknown(repository, workdir);
+    }
+
+    /**
+     * Marks this workdir's executions left UNKNOWN FAILED. Spring Batch records UNKNOWN when it could not save a
+     * step's outcome — the job database went away mid-commit (a PostgreSQL restart) — and refuses to restart from it,
+     * because it cannot tell what was committed. contssl's steps resume from their files (checkpoints, lists, probe
+     * results with their checksums), never from a commit count, so running such a step again is exactly a restart
+     * after a crash (docs/scaling-out.md, "Failures").
+     */
+    public static int recoverUnknown(JobRepository repository, Workdir workdir) {
+        int count = 0;
+        for (String name : repository.getJobNames()) {
+            for (var instance : repository.findJobInstances(name)) {
+                JobExecution last = repository.getLastJobExecution(instance);
+                if (last == null || !workdir.root().toString().equals(last.getJobParameters().getString("workdir"))) {
+                    continue;
+                }
+                for (StepExecution step : last.getStepExecutions()) {
+                    if (step.getStatus() == BatchStatus.UNKNOWN) {
+                        step.setStatus(BatchStatus.FAILED);
+                        step.setExitStatus(step.getExitStatus().and(ExitStatus.FAILED));
+                        repository.update(step);
+                        count++;
+                    }
+                }
+                if (last.getStatus() == BatchStatus.UNKNOWN) {
+                    last.setStatus(BatchStatus.FAILED);
+                    last.setExitStatus(last.getExitStatus().and(ExitStatus.FAILED));
+                    repository.update(last);
+                    count++;
+                }
+            }
+        }
         return count;
     }
 
@@ -194,16 +229,21 @@ public final class PipelineLauncher {
         }
         String reason = null;
         boolean resource = false;
+        boolean damaged = false;
         for (StepExecution step : execution.getStepExecutions()) {
             if (step.getStatus().isUnsuccessful() && step.getExecutionContext().containsKey(FailureReasonListener.KEY)) {
                 reason = step.getExecutionContext().getString(FailureReasonListener.KEY);
                 resource = step.getExecutionContext().containsKey(FailureReasonListener.RESOURCE);
+                damaged = step.getExecutionContext().containsKey(FailureReasonListener.DAMAGED);
             }
         }
         String line = reason == null ? execution.getExitStatus().getExitDescription().lines().findFirst().orElse("")
                 : reason;
         if (resource) {
             return new Outcome(Outcome.Kind.RESOURCE, line + resumeHint(workdir));
+        }
+        if (damaged) {
+            return new Outcome(Outcome.Kind.DAMAGED, line);
         }
         return new Outcome(Outcome.Kind.FAILED, "pipeline " + execution.getStatus() + ": " + line
                 + " (details: ./run.sh status --workdir " + workdir.root() + "; resume: ./run.sh restart"

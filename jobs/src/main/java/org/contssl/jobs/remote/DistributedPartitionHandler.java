@@ -35,7 +35,9 @@ public final class DistributedPartitionHandler implements PartitionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DistributedPartitionHandler.class);
     private static final long POLL_MILLIS = 500;
-    private static final int UNCLAIMED_POLLS_BEFORE_LOCAL = 6;
+    /** Default of {@code --worker-wait}: long enough for an idle worker's 0.5 s poll, short next to a partition. */
+    public static final double DEFAULT_WORKER_WAIT_S = 3.0;
+    private static volatile long workerWaitMillis = Math.round(DEFAULT_WORKER_WAIT_S * 1000);
     /** A request no live worker takes within a minute (an old worker that cannot read it) runs here. */
     private static final int UNCLAIMED_POLLS_ALWAYS_LOCAL = 120;
     private final TaskExecutorPartitionHandler local;
@@ -73,6 +75,19 @@ public final class DistributedPartitionHandler implements PartitionHandler {
         } catch (Exception e) {
             throw new IllegalStateException("cannot set up the partition handler of " + step.getName(), e);
         }
+    }
+
+    /**
+     * How long a partition request may stay unclaimed before this process considers running it itself (when no
+     * live worker has a free slot; docs/scaling-out.md, "What runs where"). Process-wide, set by the
+     * {@code --worker-wait} option: 0 runs it here at the first poll that finds no free worker; a longer wait suits
+     * workers whose polls are slowed by a distant database.
+     */
+    public static void workerWait(double seconds) {
+        if (!(seconds >= 0) || seconds > 3600) {
+            throw new IllegalArgumentException("--worker-wait must be between 0 and 3600 seconds, got " + seconds);
+        }
+        workerWaitMillis = Math.round(seconds * 1000);
     }
 
     private static TaskExecutorPartitionHandler localHandler(Step step, AsyncTaskExecutor executor) throws Exception {
@@ -138,7 +153,7 @@ public final class DistributedPartitionHandler implements PartitionHandler {
                 }
                 int polls = unclaimedPolls.merge(id, 1, Integer::sum);
                 boolean busyHere = runningHere.values().stream().anyMatch(f -> !f.isDone());
-                if (busyHere || polls < UNCLAIMED_POLLS_BEFORE_LOCAL) {
+                if (busyHere || (long) polls * POLL_MILLIS < workerWaitMillis) {
                     continue; // one partition at a time here, so the executor never blocks this loop
                 }
                 if (idle < 0) {

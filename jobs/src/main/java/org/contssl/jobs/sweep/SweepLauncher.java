@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.contssl.jobs.config.JobsContext;
 import org.contssl.jobs.launch.Outcome;
+import org.contssl.jobs.launch.PipelineLauncher;
 import org.contssl.jobs.launch.WorkdirLock;
 import org.contssl.steps.config.ConfigLoader;
 import org.contssl.steps.failure.FailureReasonListener;
@@ -75,6 +76,8 @@ public final class SweepLauncher {
                     log.info("sweep: recovering the execution left {} by a manager that died", last.getStatus());
                     operator.recover(last);
                 }
+                // the sweep's own executions a lost database left UNKNOWN (its cells recover their own)
+                PipelineLauncher.recoverUnknown(repository, dir);
                 execution = operator.start(context.getBean("sweepJob", Job.class), params);
             }
             SweepSummary summary = SweepSummary.write(dir.root(), grid);
@@ -93,11 +96,16 @@ public final class SweepLauncher {
 
     /** The one-line reason of the first cell that failed, for the sweep's own line. */
     private static String firstReason(JobExecution execution) {
+        String generic = "";
         for (StepExecution step : execution.getStepExecutions()) {
             if (step.getStatus().isUnsuccessful() && step.getExecutionContext().containsKey(FailureReasonListener.KEY)) {
-                return "; first failure: " + step.getExecutionContext().getString(FailureReasonListener.KEY);
+                String line = "; first failure: " + step.getExecutionContext().getString(FailureReasonListener.KEY);
+                if (step.getStepName().contains(":")) {
+                    return line; // a cell's own reason, rather than the partition handler's "unsuccessful step"
+                }
+                generic = generic.isEmpty() ? line : generic;
             }
         }
-        return "";
+        return generic;
     }
 }

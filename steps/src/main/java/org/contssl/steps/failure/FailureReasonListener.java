@@ -16,6 +16,8 @@ public class FailureReasonListener implements StepExecutionListener {
     public static final String KEY = "failure.reason";
     /** Present when the failure was an exhausted resource ({@link ResourceError}), not a bug or a bad input. */
     public static final String RESOURCE = "failure.resource";
+    /** Present when the failure was a damaged state file ({@link DamagedStateFile}): bad input, not a bug. */
+    public static final String DAMAGED = "failure.damaged";
 
     @Override
     public ExitStatus afterStep(StepExecution stepExecution) {
@@ -30,9 +32,13 @@ public class FailureReasonListener implements StepExecutionListener {
             return null;
         }
         Optional<String> resource = ResourceError.describe(first);
-        String reason = resource.orElseGet(() -> FailureReason.of(first));
+        Optional<DamagedStateFile> damaged = DamagedStateFile.in(first);
+        String reason = damaged.map(Throwable::getMessage)
+                .orElseGet(() -> resource.orElseGet(() -> FailureReason.of(first)));
         stepExecution.getExecutionContext().putString(KEY, reason);
-        if (resource.isPresent()) {
+        if (damaged.isPresent()) {
+            stepExecution.getExecutionContext().putString(DAMAGED, "true");
+        } else if (resource.isPresent()) {
             stepExecution.getExecutionContext().putString(RESOURCE, "true");
         }
         return new ExitStatus(ExitStatus.FAILED.getExitCode(), reason);

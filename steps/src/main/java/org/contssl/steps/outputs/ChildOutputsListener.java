@@ -65,8 +65,10 @@ public class ChildOutputsListener implements StepExecutionListener {
         String line = childJob + "/" + chosen.getStepName() + ": "
                 + chosen.getExecutionContext().getString(FailureReasonListener.KEY);
         stepExecution.getExecutionContext().putString(FailureReasonListener.KEY, line);
-        if (chosen.getExecutionContext().containsKey(FailureReasonListener.RESOURCE)) {
-            stepExecution.getExecutionContext().putString(FailureReasonListener.RESOURCE, "true");
+        for (String kind : new String[] {FailureReasonListener.RESOURCE, FailureReasonListener.DAMAGED}) {
+            if (chosen.getExecutionContext().containsKey(kind)) {
+                stepExecution.getExecutionContext().putString(kind, "true");
+            }
         }
         return new ExitStatus(ExitStatus.FAILED.getExitCode(), line);
     }

@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.contssl.core.AtomicFiles;
+import org.contssl.core.Sha256Sidecar;
 import org.contssl.reports.series.BufferComposition;
 import org.contssl.reports.series.BufferMechanismCsv;
 import org.contssl.reports.series.MetricsCsv;
 import org.contssl.reports.series.MetricsRow;
+import org.contssl.steps.failure.DamagedStateFile;
 
 /**
  * {@code metrics.csv} of a run (one row per logged step) and the buffer-composition series. On a resume the
@@ -38,6 +40,13 @@ final class MetricsLog implements AutoCloseable {
 
     /** Drops rows after {@code step} (every file), then opens them for appending. */
     void resumeAfter(long step) {
+        for (Path file : List.of(metrics, composition, mechanism)) {
+            // rows before the checkpoint cannot be re-derived without training again: refuse rather than trust
+            if (Sha256Sidecar.verify(file) == Sha256Sidecar.Verdict.MISMATCH) {
+                throw new DamagedStateFile(file, "restore it, or move it away and `restart` (the series then starts"
+                        + " at the resumed step)");
+            }
+        }
         truncate(metrics, step);
         truncate(composition, step);
         truncate(mechanism, step);
@@ -88,7 +97,11 @@ final class MetricsLog implements AutoCloseable {
             for (String line : kept) {
                 text.append(line).append(System.lineSeparator());
             }
-            AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] cut = text.toString().getBytes(StandardCharsets.UTF_8);
+            // the record first: the cut keeps a prefix, so a crash before the rewrite leaves a record that also
+            // holds for the longer old file
+            Sha256Sidecar.recordUpcoming(file, cut);
+            AtomicFiles.write(file, cut);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot cut " + file + " back to step " + step + ": " + e.getMessage(), e);
         }
@@ -103,11 +116,21 @@ final class MetricsLog implements AutoCloseable {
         syncIfPresent(metrics);
         syncIfPresent(composition);
         syncIfPresent(mechanism);
+        // the rows committed with this checkpoint: a resume and the report verify this prefix (docs/failures.md)
+        recordIfPresent(metrics);
+        recordIfPresent(composition);
+        recordIfPresent(mechanism);
         // the files' directory entries too: the first sync after a fresh start publishes newly created files
         Path dir = metrics.toAbsolutePath().getParent();
         AtomicFiles.syncDirectory(dir);
         if (!composition.toAbsolutePath().getParent().equals(dir)) {
             AtomicFiles.syncDirectory(composition.toAbsolutePath().getParent());
+        }
+    }
+
+    private static void recordIfPresent(Path file) {
+        if (Files.exists(file)) {
+            Sha256Sidecar.record(file);
         }
     }
 

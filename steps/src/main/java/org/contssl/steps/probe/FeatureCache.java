@@ -8,14 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.contssl.core.AtomicFiles;
+import org.contssl.core.Sha256Sidecar;
 import org.contssl.model.probe.FeatureMatrix;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Frozen features of one (encoder, dataset) pair, extracted once and kept on disk: a rerun of a probe (other
  * probe settings, a restart after a crash) never pays the extraction twice. Written through {@link AtomicFiles}, so
- * a crash leaves the old cache, the new one or none, never a partial one.
+ * a crash leaves the old cache, the new one or none, never a partial one; its SHA-256 is recorded beside it
+ * ({@link Sha256Sidecar}) and a cache that does not match is extracted again (docs/failures.md).
  */
 final class FeatureCache {
+
+    private static final Logger log = LoggerFactory.getLogger(FeatureCache.class);
 
     private static final int MAGIC = 0x43534646; // "CSFF"
 
@@ -24,7 +30,7 @@ final class FeatureCache {
 
     /** Throws UncheckedIOException when the file cannot be written. */
     static void write(Path file, FeatureMatrix train, FeatureMatrix test) {
-        AtomicFiles.write(file, sink -> {
+        Sha256Sidecar.write(file, sink -> {
             // AtomicFiles buffers and flushes the stream itself; DataOutputStream only adds the big-endian encoding
             DataOutputStream out = new DataOutputStream(sink);
             out.writeInt(MAGIC);
@@ -36,7 +42,15 @@ final class FeatureCache {
 
     /** Both splits, or empty when the file is absent or unreadable (then the features are extracted again). */
     static Optional<FeatureMatrix[]> read(Path file) {
-        if (!Files.isRegularFile(file)) {
+        Sha256Sidecar.Verdict verdict = Sha256Sidecar.verify(file);
+        if (verdict == Sha256Sidecar.Verdict.MISSING) {
+            return Optional.empty();
+        }
+        if (verdict != Sha256Sidecar.Verdict.OK) {
+            // bit rot or an edit would otherwise give silently wrong accuracies: the extraction is only time
+            log.warn("cached features {} {}: extracting them again", file,
+                    verdict == Sha256Sidecar.Verdict.MISMATCH ? "do not match their recorded sha256"
+                            : "have no recorded sha256");
             return Optional.empty();
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {

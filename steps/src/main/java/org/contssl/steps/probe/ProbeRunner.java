@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.contssl.core.AtomicFiles;
+import org.contssl.core.Sha256Sidecar;
 import org.contssl.lists.MemmapList;
 import org.contssl.model.probe.FeatureMatrix;
 import org.contssl.model.probe.GemmKnn;
@@ -67,7 +68,16 @@ public final class ProbeRunner {
 
     public ProbeResult run(ProbeTarget target) {
         Path out = resultFile(workdir, target);
-        Optional<ProbeResult> done = Files.exists(out) ? readResult(out) : Optional.empty();
+        Optional<ProbeResult> done = Optional.empty();
+        Sha256Sidecar.Verdict verdict = Sha256Sidecar.verify(out);
+        if (verdict == Sha256Sidecar.Verdict.OK) {
+            done = readResult(out);
+        } else if (verdict != Sha256Sidecar.Verdict.MISSING) {
+            // a result changed since it was written is never reused: the partition runs again and rewrites it
+            log.warn("probe result {} {}: running the probe again", out,
+                    verdict == Sha256Sidecar.Verdict.MISMATCH ? "does not match its recorded sha256"
+                            : "has no recorded sha256");
+        }
         if (done.isPresent()) {
             return done.get();
         }
@@ -232,10 +242,17 @@ public final class ProbeRunner {
         return result;
     }
 
-    /** Synced and renamed into place: a restarted probe partition trusts a result file it finds. */
+    /**
+     * Synced and renamed into place, its SHA-256 recorded beside it: a restarted probe partition and the report
+     * trust a result file only when it still matches.
+     */
     private static void write(Path out, ProbeResult result) {
         try {
-            AtomicFiles.write(out, JSON.writeValueAsBytes(result));
+            byte[] bytes = JSON.writeValueAsBytes(result);
+            // the record before the file: a crash between them leaves no result (recomputed), never a result that
+            // looks damaged next to a result the step already counted (docs/failures.md)
+            Sha256Sidecar.recordUpcoming(out, bytes);
+            AtomicFiles.write(out, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out, e);
         }

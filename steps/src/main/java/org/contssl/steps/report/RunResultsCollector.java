@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.contssl.lists.ListMetadata;
+import org.contssl.core.Sha256Sidecar;
 import org.contssl.lists.MemmapList;
 import org.contssl.lists.stream.ProbeSet;
 import org.contssl.lists.stream.StreamPlan;
@@ -36,6 +37,7 @@ import org.contssl.reports.series.MetricsCsv;
 import org.contssl.reports.series.MetricsRow;
 import org.contssl.steps.config.ResolvedConfig;
 import org.contssl.steps.config.RunConfig;
+import org.contssl.steps.failure.DamagedStateFile;
 import org.contssl.steps.pretrain.PretrainPlan;
 import org.contssl.steps.pretrain.SaveSchedule;
 import org.contssl.steps.pretrain.TrainingCheckpoints;
@@ -64,6 +66,7 @@ public final class RunResultsCollector {
     }
 
     public static RunResults collect(ResolvedConfig resolved, Workdir workdir, JobRepository repository) {
+        verifyStateFiles(workdir);
         RunConfig config = resolved.config();
         RunConfig.Model m = config.model();
         RunResults.Builder b = RunResults.builder()
@@ -153,6 +156,34 @@ public final class RunResultsCollector {
             return meta != null && meta.sha256() != null ? meta.sha256() : l.computeSha256();
         } catch (RuntimeException e) {
             return "unavailable (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * The report trusts no probe result or metrics series that changed since it was written (docs/failures.md,
+     * "Damaged or deleted state files"): a probe result must match its recorded SHA-256, a metrics CSV the prefix
+     * recorded at pretraining's last commit. A file without a record (an older workdir) is read as it is.
+     */
+    static void verifyStateFiles(Workdir workdir) {
+        if (Files.isDirectory(workdir.probesDir())) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(workdir.probesDir(), "*.json")) {
+                for (Path f : files) {
+                    // MISMATCH only: a result without a record comes from a version before the records (this
+                    // version records a result before writing it), and is read as it is
+                    if (Sha256Sidecar.verify(f) == Sha256Sidecar.Verdict.MISMATCH) {
+                        throw new DamagedStateFile(f, "restore it, or delete it and start the experiment again in a"
+                                + " new workdir (the probe step is over and will not run it again)");
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + workdir.probesDir(), e);
+            }
+        }
+        for (Path series : List.of(workdir.metricsCsv(), workdir.bufferCompositionCsv())) {
+            if (Sha256Sidecar.verify(series) == Sha256Sidecar.Verdict.MISMATCH) {
+                throw new DamagedStateFile(series, "restore it, or move it away and run `report` again (the report"
+                        + " then has no training curves)");
+            }
         }
     }
 

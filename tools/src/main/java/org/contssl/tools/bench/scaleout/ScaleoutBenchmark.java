@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.contssl.tools.bench.BenchReport;
+import org.contssl.tools.bench.ProcessStats;
 
 /**
  * {@code bench scaleout}: the probe phase of a shrunken demo (Fashion-MNIST, several checkpoints probed) run once
@@ -74,8 +75,8 @@ public final class ScaleoutBenchmark {
         Path inProcess = root.resolve("in-process");
         runCli(root.resolve("in-process.log"), "run", "--workdir", inProcess.toString(), config);
         ProbePhase reference = h2Phase(root, inProcess);
-        report.say("in-process: probe phase %.1f s, %d partitions", reference.probeMillis() / 1e3,
-                reference.partitions().size());
+        report.say("in-process: probe phase %.1f s, %d partitions (load average %s)", reference.probeMillis() / 1e3,
+                reference.partitions().size(), ProcessStats.loadAverages());
 
         List<Map<String, Object>> rows = new ArrayList<>();
         rows.add(row("in-process", reference, reference, Map.of(), true));
@@ -105,9 +106,11 @@ public final class ScaleoutBenchmark {
                 boolean same = sameResults(inProcess, workdir);
                 Map<String, Object> r = row(n + " worker" + (n == 1 ? "" : "s"), phase, reference, ran, same);
                 rows.add(r);
-                report.say("%d worker(s): probe phase %.1f s (speedup %.2f), pick-up %s ms per partition,"
-                        + " results identical: %s", n, phase.probeMillis() / 1e3, r.get("speedup_vs_in_process"),
-                        r.get("transport_overhead_ms_per_partition"), same);
+                Object overhead = r.get("transport_overhead_s_per_partition");
+                report.say("%d worker(s): probe phase %.1f s (speedup %.2f), overhead %s per worker partition,"
+                        + " results identical: %s (load average %s)", n, phase.probeMillis() / 1e3,
+                        r.get("speedup_vs_in_process"), overhead == null ? "- (no partition on a worker)"
+                                : overhead + " s", same, r.get("load_average_1_5_15"));
             }
         }
         report.put("runs", rows);
@@ -125,8 +128,11 @@ public final class ScaleoutBenchmark {
         int onWorkers = ran.values().stream().mapToInt(List::size).sum();
         r.put("partitions_on_workers", onWorkers);
         double pickup = phase.meanPickupMillis(ran);
-        r.put("transport_overhead_ms_per_partition", Double.isNaN(pickup) ? null : BenchReport.round(pickup, 0));
+        // seconds: the overhead is dominated by the worker preparing the step, which is seconds under load
+        r.put("transport_overhead_s_per_partition", Double.isNaN(pickup) ? null : BenchReport.round(pickup / 1e3, 2));
         r.put("results_identical_to_in_process", same);
+        // wall times on a shared machine mean little without the load they were measured under
+        r.put("load_average_1_5_15", ProcessStats.loadAverages());
         return r;
     }
 
