@@ -166,8 +166,8 @@ public final class PipelineLauncher {
     }
 
     /**
-     * Marks this workdir's executions left UNKNOWN FAILED. Spring Batch records UNKNOWN when it could not save a
-     * step's outcome — the job database went away mid-commit (a PostgreSQL restart) — and refuses to restart from it,
+     * Marks this workdir's executions left UNKNOWN (and steps left STARTED under an ended execution) FAILED. Spring
+     * Batch records UNKNOWN when it could not save a step's outcome — the job database went away mid-commit (a PostgreSQL restart) — and refuses to restart from it,
      * because it cannot tell what was committed. contssl's steps resume from their files (checkpoints, lists, probe
      * results with their checksums), never from a commit count, so running such a step again is exactly a restart
      * after a crash (docs/scaling-out.md, "Failures").
@@ -180,8 +180,15 @@ public final class PipelineLauncher {
                 if (last == null || !workdir.root().toString().equals(last.getJobParameters().getString("workdir"))) {
                     continue;
                 }
+                boolean ended = !last.getStatus().isRunning();
                 for (StepExecution step : last.getStepExecutions()) {
-                    if (step.getStatus() == BatchStatus.UNKNOWN) {
+                    // a step whose last commit was lost can also stay STARTED under an execution that ended FAILED
+                    // (the rollback itself failed); Spring Batch then refuses the restart as "already running"
+                    boolean stranded = ended && step.getStatus().isRunning();
+                    if (step.getStatus() == BatchStatus.UNKNOWN || stranded) {
+                        if (step.getEndTime() == null) {
+                            step.setEndTime(java.time.LocalDateTime.now());
+                        }
                         step.setStatus(BatchStatus.FAILED);
                         step.setExitStatus(step.getExitStatus().and(ExitStatus.FAILED));
                         repository.update(step);

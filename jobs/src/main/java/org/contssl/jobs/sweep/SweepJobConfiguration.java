@@ -14,6 +14,8 @@ import org.contssl.steps.config.ConfigLoader;
 import org.contssl.steps.config.ResolvedConfig;
 import org.contssl.steps.failure.FailureReasonListener;
 import org.contssl.steps.workdir.Workdir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -38,6 +40,8 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
  */
 @Configuration
 public class SweepJobConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SweepJobConfiguration.class);
 
     public static final String SWEEP = "sweep";
     public static final String CELL_STEP = "sweepCell";
@@ -76,7 +80,7 @@ public class SweepJobConfiguration {
                     overrides.isEmpty() ? List.of() : Arrays.asList(overrides.split("\n")));
             // a thread of its own: the step's thread is inside the chunk's transaction scope, and a job repository
             // refuses to launch a job from within a transaction
-            var launch = new java.util.concurrent.FutureTask<>(() -> runOrResume(Workdir.of(workdir), config));
+            var launch = new java.util.concurrent.FutureTask<>(() -> runWhenFree(Workdir.of(workdir), config));
             Thread thread = new Thread(launch, "cell-" + cell);
             thread.start();
             Outcome outcome = launch.get();
@@ -86,6 +90,29 @@ public class SweepJobConfiguration {
             contribution.incrementWriteCount(1);
             return RepeatStatus.FINISHED;
         };
+    }
+
+    /**
+     * {@link #runOrResume}, after waiting for any live process that still holds the cell's workdir: a worker that
+     * kept running the cell after the manager that sent it lost the job database (docs/scaling-out.md, "Failures").
+     * The lock is the kernel's, so a held lock always means a live process that will finish or fail.
+     */
+    static Outcome runWhenFree(Workdir workdir, ResolvedConfig config) throws InterruptedException {
+        long waitedSince = System.nanoTime();
+        long lastLog = 0;
+        while (true) {
+            Outcome outcome = runOrResume(workdir, config);
+            if (outcome.kind() != Outcome.Kind.LOCKED) {
+                return outcome;
+            }
+            long waited = (System.nanoTime() - waitedSince) / 1_000_000_000L;
+            if (lastLog == 0 || waited - lastLog >= 60) {
+                log.info("cell {}: {}; waiting for that run to end ({} s so far)", workdir.root(), outcome.message(),
+                        waited);
+                lastLog = Math.max(1, waited);
+            }
+            Thread.sleep(2000);
+        }
     }
 
     /** A new cell runs; a cell that ran before resumes (or is found COMPLETED). */
