@@ -72,7 +72,7 @@ public final class GemmKnn {
                         sims = queries.matMul(bank.transpose()).toFloatArray(); // qn x tn, row-major
                     }
                     for (int i = 0; i < qn; i++) {
-                        insert(sims, i * tn, tn, t0, topSim[i], topIdx[i]);
+                        TopSimilar.offer(sims, i * tn, tn, t0, topSim[i], topIdx[i]);
                     }
                 }
             }
@@ -87,24 +87,6 @@ public final class GemmKnn {
             }
         }
         return TopKAccuracy.of(c1, c5, m);
-    }
-
-    /** Keeps the kk most similar (sorted); tiles come in index order and '>' is strict, so ties keep the lower index. */
-    private static void insert(float[] sims, int off, int tn, int t0, float[] ts, int[] ti) {
-        int last = ts.length - 1;
-        for (int t = 0; t < tn; t++) {
-            float s = sims[off + t];
-            if (s > ts[last]) {
-                int pos = last;
-                while (pos > 0 && s > ts[pos - 1]) {
-                    ts[pos] = ts[pos - 1];
-                    ti[pos] = ti[pos - 1];
-                    pos--;
-                }
-                ts[pos] = s;
-                ti[pos] = t0 + t;
-            }
-        }
     }
 
     private static void readRows(MappedFeatureFile f, int first, int count, float[] dst) {

@@ -183,21 +183,7 @@ public final class KnnClassifier {
             for (int q = 0; q < qn; q++) {
                 float[] ts = ws.topSim[q];
                 int[] ti = ws.topIdx[q];
-                int so = q * TRAIN_TILE;
-                for (int t = 0; t < tn; t++) {
-                    float s = sims[so + t];
-                    // strict '>' keeps the earlier (lower) training index on equal similarity
-                    if (s > ts[kk - 1]) {
-                        int pos = kk - 1;
-                        while (pos > 0 && s > ts[pos - 1]) {
-                            ts[pos] = ts[pos - 1];
-                            ti[pos] = ti[pos - 1];
-                            pos--;
-                        }
-                        ts[pos] = s;
-                        ti[pos] = t0 + t;
-                    }
-                }
+                TopSimilar.offer(sims, q * TRAIN_TILE, tn, t0, ts, ti);
             }
         }
     }
