@@ -1,13 +1,7 @@
 package org.contssl.reports.series;
 
-import java.io.BufferedWriter;
 import java.io.Closeable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +48,7 @@ public record BufferComposition(List<String> groups, long[] steps, long[][] coun
     }
 
     public static final class Appender implements Closeable {
-        private final BufferedWriter out;
+        private final CsvLines out;
         private final int width;
 
         private Appender(Path file, List<String> groups) {
@@ -64,18 +58,7 @@ public record BufferComposition(List<String> groups, long[] steps, long[][] coun
                 }
             }
             width = groups.size();
-            try {
-                if (file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());
-                boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                if (fresh) {
-                    out.write("step," + String.join(",", groups));
-                    out.write('\n');
-                    out.flush();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("buffer composition: cannot open " + file + ": " + e.getMessage(), e);
-            }
+            out = new CsvLines(file, "step," + String.join(",", groups), "buffer composition");
         }
 
         public void write(long step, long[] counts) {
@@ -84,21 +67,12 @@ public record BufferComposition(List<String> groups, long[] steps, long[][] coun
             }
             StringBuilder sb = new StringBuilder().append(step);
             for (long c : counts) sb.append(',').append(c);
-            try {
-                out.write(sb.append('\n').toString());
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException("buffer composition: cannot append: " + e.getMessage(), e);
-            }
+            out.line(sb.toString());
         }
 
         @Override
         public void close() {
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("buffer composition: cannot close: " + e.getMessage(), e);
-            }
+            out.close();
         }
     }
 }

@@ -1,13 +1,7 @@
 package org.contssl.reports.series;
 
-import java.io.BufferedWriter;
 import java.io.Closeable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,39 +48,20 @@ public final class BufferMechanismCsv {
 
     /** Appends rows, flushed one by one (a crashed run's report still has them). */
     public static final class Appender implements Closeable {
-        private final BufferedWriter out;
+        private final CsvLines out;
 
         private Appender(Path file) {
-            try {
-                boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
-                if (fresh) {
-                    out.write(HEADER + "\n");
-                    out.flush();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("buffer mechanism: cannot open " + file + ": " + e.getMessage(), e);
-            }
+            out = new CsvLines(file, HEADER, "buffer mechanism");
         }
 
         public void write(Row r) {
-            try {
-                out.write(r.step() + "," + r.position() + "," + r.size() + "," + r.distinctClips() + ","
-                        + r.evicted() + "," + r.oldestFirst() + "\n");
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException("buffer mechanism: cannot append: " + e.getMessage(), e);
-            }
+            out.line(r.step() + "," + r.position() + "," + r.size() + "," + r.distinctClips() + "," + r.evicted() + ","
+                    + r.oldestFirst());
         }
 
         @Override
         public void close() {
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("buffer mechanism: cannot close: " + e.getMessage(), e);
-            }
+            out.close();
         }
     }
 }

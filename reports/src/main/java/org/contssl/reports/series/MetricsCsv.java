@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
@@ -12,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -95,43 +93,21 @@ public final class MetricsCsv {
 
     /** Appends rows; flushes on every row so the report of a crashed run still has its series. */
     public static final class Appender implements Closeable {
-        private final BufferedWriter out;
+        private final CsvLines out;
 
         private Appender(Path file) {
-            try {
-                if (file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());
-                boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                if (fresh) {
-                    out.write(String.join(",", MetricsRow.COLUMNS));
-                    out.write('\n');
-                    out.flush();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("metrics.csv: cannot open " + file + " for appending: " + e.getMessage(), e);
-            }
+            out = new CsvLines(file, String.join(",", MetricsRow.COLUMNS), "metrics.csv");
         }
 
         public void write(MetricsRow r) {
-            String line = String.join(",", Long.toString(r.step()), Long.toString(r.imagesSeen()), fmt(r.streamFraction()),
+            out.line(String.join(",", Long.toString(r.step()), Long.toString(r.imagesSeen()), fmt(r.streamFraction()),
                     phase(r.phase()), fmt(r.loss()), fmt(r.lr()), fmt(r.imgPerS()), fmt(r.dataWaitS()), fmt(r.computeS()),
-                    fmt(r.zStd()), Long.toString(r.bufferSize()), fmt(r.bufferMeanNumSeen()), fmt(r.bufferMeanNeighborSim()));
-            try {
-                out.write(line);
-                out.write('\n');
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException("metrics.csv: cannot append: " + e.getMessage(), e);
-            }
+                    fmt(r.zStd()), Long.toString(r.bufferSize()), fmt(r.bufferMeanNumSeen()), fmt(r.bufferMeanNeighborSim())));
         }
 
         @Override
         public void close() {
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("metrics.csv: cannot close: " + e.getMessage(), e);
-            }
+            out.close();
         }
     }
 
