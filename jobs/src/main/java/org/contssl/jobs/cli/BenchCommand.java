@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.contssl.model.probe.ProbeSettings;
+import org.contssl.steps.config.ConfigLoader;
+import org.contssl.steps.config.RunConfig;
+import org.contssl.steps.pretrain.PretrainPlan;
 import org.contssl.tools.bench.BenchReport;
 import org.contssl.tools.bench.augment.AugmentBenchmark;
 import org.contssl.tools.bench.buffer.BufferBenchmark;
@@ -160,6 +163,24 @@ public class BenchCommand implements Runnable {
         @Option(names = "--seed", description = "Seed (default ${DEFAULT-VALUE}).")
         long seed = D.seed();
 
+        @Option(names = "--train-model", description = "Also time this backbone's SimSiam step at 224 px in the same"
+                + " run (resnet18, resnet50) and state MinRed's bookkeeping and index build as fractions of the"
+                + " training they serve (default: none).")
+        String trainModel;
+
+        @Option(names = "--train-batch", description = "Batch of the timed steps (default ${DEFAULT-VALUE}).")
+        int trainBatch = 4;
+
+        @Option(names = "--train-steps", description = "Timed steps after one warm-up (default ${DEFAULT-VALUE}).")
+        int trainSteps = 3;
+
+        @Option(names = "--train-threads", description = "Intra-op threads of the timed steps (default: the cores).")
+        Integer trainThreads;
+
+        @Option(names = "--interval-preset", description = "Preset whose checkpoint interval the index build is set"
+                + " against (default ${DEFAULT-VALUE}).")
+        String intervalPreset = "kinetics-minred-x5";
+
         @Override
         boolean indentedJsonInTextMode() {
             return true;
@@ -167,8 +188,22 @@ public class BenchCommand implements Runnable {
 
         @Override
         BenchReport measure(PrintStream progress) throws Exception {
+            BufferBenchmark.TrainReference train = null;
+            if (trainModel != null) {
+                // the preset's checkpoint interval in SGD steps, from the plan both `plan` and pretraining use
+                RunConfig c = ConfigLoader.loadIncomplete(intervalPreset, List.of()).config();
+                if (c.data().numFiles() <= 0) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "--interval-preset: " + intervalPreset + " states no data.num_files; pick a paper preset");
+                }
+                long steps = PretrainPlan.of(c, c.data().numFiles() / c.data().subsample()).totalSteps();
+                long interval = Math.max(1, Math.round(steps * c.logging().saveFreq()));
+                train = new BufferBenchmark.TrainReference(trainModel, trainBatch, trainSteps,
+                        trainThreads == null ? Runtime.getRuntime().availableProcessors() : trainThreads,
+                        intervalPreset, interval);
+            }
             return BufferBenchmark.run(new BufferBenchmark.Options(capacity, dim, chunk, repeats, chunks, fullChunks,
-                    clusters, dir, seed), progress);
+                    clusters, dir, seed, train), progress);
         }
     }
 
@@ -389,12 +424,16 @@ public class BenchCommand implements Runnable {
         @Option(names = "--workdir", description = "Where the stream and run files go (default: a temporary dir).")
         Path workdir;
 
+        @Option(names = "--jpeg", description = "ImageNet shape: distinct 256-px JPEG crops of real photos"
+                + " (visp-images-data), ResNet-18 at 224 px, batch 8, instead of 28-px Fashion-MNIST.")
+        boolean jpeg;
+
         @Parameters(paramLabel = "key=value", arity = "0..*", description = "Configuration overrides.")
         List<String> overrides = new ArrayList<>();
 
         @Override
         BenchReport measure(PrintStream progress) throws Exception {
-            return PipelineBenchmark.run(new PipelineBenchmark.Options(stream, workdir, overrides), progress);
+            return PipelineBenchmark.run(new PipelineBenchmark.Options(stream, workdir, overrides, jpeg), progress);
         }
     }
 

@@ -40,16 +40,31 @@ public final class BufferBenchmark {
      * @param clusters synthetic feature clusters (2,048)
      * @param dir where the buffer files go, or null for a temporary directory deleted afterwards
      * @param seed seed of the synthetic features and the buffers
+     * @param train the training the bookkeeping is compared with, or null for none
      */
     public record Options(int capacity, int dim, int chunk, int repeats, int chunks, int fullChunks, int clusters,
-                          Path dir, long seed) {
+                          Path dir, long seed, TrainReference train) {
         public static Options defaults() {
-            return new Options(65_536, 512, 256, 4, 6, 1, 2048, null, 1);
+            return new Options(65_536, 512, 256, 4, 6, 1, 2048, null, 1, null);
         }
     }
 
+    /**
+     * A SimSiam backbone timed in the same run, and the checkpoint interval of a preset the index rebuild is set
+     * against.
+     *
+     * @param model {@code resnet18} or {@code resnet50}, at 224 px
+     * @param batch the timed batch (a 2-core machine times a small one)
+     * @param steps timed steps after one warm-up step
+     * @param threads intra-op threads of the engine
+     * @param preset the preset whose checkpoint interval is used, or null
+     * @param intervalSteps SGD steps between two of that preset's checkpoints (0: none)
+     */
+    public record TrainReference(String model, int batch, int steps, int threads, String preset, long intervalSteps) {}
+
     private final int capacity, dim, chunk, repeats, chunks, fullChunks, clusters;
     private final long seed;
+    private final TrainReference train;
     private final Path dir;
     private final float[][] centres;
     private final BenchReport report;
@@ -63,6 +78,7 @@ public final class BufferBenchmark {
         fullChunks = o.fullChunks();
         clusters = o.clusters();
         seed = o.seed();
+        train = o.train();
         this.dir = dir;
         this.report = report;
         SplitMix64 r = new SplitMix64(seed);
@@ -166,8 +182,12 @@ public final class BufferBenchmark {
         cfg.put("cpus", Runtime.getRuntime().availableProcessors());
         res.put("config", cfg);
         res.put("fifo", fifo());
-        res.put("minred", minred());
+        Map<String, Object> minred = minred();
+        res.put("minred", minred);
         res.put("rss_bytes", ProcessStats.rssBytes());
+        if (train != null) {
+            res.put("against_training", ChunkTrainingTime.compare(train, repeats, chunk, minred, report));
+        }
         report.putAll(res);
     }
 

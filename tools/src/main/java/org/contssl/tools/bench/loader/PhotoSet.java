@@ -29,7 +29,7 @@ import org.contssl.model.data.ImageDecoder;
  * once as RGB JPEGs at a 256-px short side — the shape the reference's ImageNet-style lists point to
  * (docs/reference-system.md §4) — into a cache directory that later runs reuse.
  */
-final class PhotoSet {
+public final class PhotoSet {
 
     static final String DEBIAN_PACKAGE = "visp-images-data";
     /** Sources smaller than this on their short side are icons or test patterns, not photos. */
@@ -109,6 +109,48 @@ final class PhotoSet {
             BufferedImage scaled = resize(toRgb(img), shortSide);
             AtomicFiles.write(target, (OutputStream os) -> writeJpeg(scaled, os));
             out.add(target);
+        }
+        return out;
+    }
+
+    /**
+     * Distinct 256-px JPEGs for an end-to-end training stream: {@code perPhoto} crops of each usable source (80 % of
+     * each side, at the four corners and the centre in turn), so no two stream records are the same file and a
+     * decoded-image cache cannot make the stream cheaper than a real one. Made once into {@code dir}.
+     */
+    public static List<Path> crops(Path dir, int perPhoto) throws IOException {
+        Files.createDirectories(dir);
+        ImageDecoder decoder = new ImageDecoder();
+        List<Path> out = new ArrayList<>();
+        for (Path src : sources(List.of())) {
+            DecodedImage img;
+            try {
+                img = decoder.decode(src);
+            } catch (ImageDecodeException e) {
+                continue;
+            }
+            if (Math.min(img.width(), img.height()) < MIN_SHORT_SIDE) {
+                continue;
+            }
+            BufferedImage rgb = null;
+            for (int k = 0; k < perPhoto; k++) {
+                Path target = dir.resolve(Integer.toHexString(src.toAbsolutePath().toString().hashCode()) + "-"
+                        + stem(src) + "-crop" + k + ".jpg");
+                if (!Files.isRegularFile(target)) {
+                    rgb = rgb != null ? rgb : toRgb(img);
+                    int w = rgb.getWidth() * 4 / 5, h = rgb.getHeight() * 4 / 5;
+                    int corner = k % 5;
+                    int x = corner == 4 ? (rgb.getWidth() - w) / 2 : (corner % 2) * (rgb.getWidth() - w);
+                    int y = corner == 4 ? (rgb.getHeight() - h) / 2 : (corner / 2) * (rgb.getHeight() - h);
+                    BufferedImage scaled = resize(rgb.getSubimage(x, y, w, h), LoaderBenchmark.SHORT_SIDE);
+                    AtomicFiles.write(target, (OutputStream os) -> writeJpeg(scaled, os));
+                }
+                out.add(target);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no photos: install Debian's " + DEBIAN_PACKAGE
+                    + " (apt-get install -y " + DEBIAN_PACKAGE + ")");
         }
         return out;
     }

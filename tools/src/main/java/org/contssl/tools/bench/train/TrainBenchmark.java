@@ -383,7 +383,7 @@ public final class TrainBenchmark {
         return flops / s.bestWall() / 1e9;
     }
 
-    static TrainerOptions options(String variant) {
+    public static TrainerOptions options(String variant) {
         return switch (variant) {
             case "fastest" -> TrainerOptions.fastest();
             case "plain" -> TrainerOptions.plain();
