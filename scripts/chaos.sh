@@ -32,9 +32,10 @@ for p in r["probes"]:
 PY
 }
 
-# the child job the kill hit, from the job repository: the last one not COMPLETED; "startup" before the first
+# the child job the kill hit, from the job repository (its "<job> exec <id> <STATUS> ..." lines): the last one not
+# COMPLETED; "startup" before the first
 stage() {
-  "$run" status --workdir "$1" 2>/dev/null | awk '/^[a-z]/ && $1 != "pipeline" { n++; if ($4 != "COMPLETED") s = $1 }
+  "$run" status --workdir "$1" 2>/dev/null | awk '$2 == "exec" && $1 != "pipeline" { n++; if ($4 != "COMPLETED") s = $1 }
     END { print (s != "" ? s : n == 0 ? "startup" : "between-jobs") }'
 }
 

@@ -69,7 +69,11 @@ public final class Engines {
         return info();
     }
 
-    /** The started engine (starting it with libtorch's defaults if {@link #configure} was not called). */
+    /**
+     * The started engine. If {@link #configure} was not called it starts with libtorch's intra-op default and one
+     * inter-op thread — what every run path configures — so that a later {@code configure(n, 1)} (a job step after a
+     * model was created elsewhere in the same JVM, a test after another) is accepted rather than refused.
+     */
     public static Engine get() {
         Engine e = engine;
         if (e != null) {
@@ -77,6 +81,9 @@ public final class Engines {
         }
         synchronized (Engines.class) {
             if (engine == null) {
+                if (requestedInter == null) {
+                    requestedInter = 1;
+                }
                 start();
             }
             return engine;

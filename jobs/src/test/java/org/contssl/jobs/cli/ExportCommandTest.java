@@ -32,7 +32,7 @@ class ExportCommandTest {
 
     @BeforeAll
     static void engine() {
-        Engines.configure(1, 0); // 0: keep the inter-op count of an engine an earlier test class started
+        Engines.configure(1, 1);
     }
 
     /** Trains {@code steps} steps from seed 5 and stores the trainer's state as checkpoint {@code name}. */

@@ -36,7 +36,7 @@ class PretrainedSourceTest {
 
     @BeforeAll
     static void engine() {
-        Engines.configure(1, 0); // 0: keep the inter-op count of an engine an earlier test class started
+        Engines.configure(1, 1);
     }
 
     private static ModelState trained(SimSiamSpec spec) throws Exception {
