@@ -116,13 +116,17 @@ public final class PhotoSet {
     /**
      * Distinct 256-px JPEGs for an end-to-end training stream: {@code perPhoto} crops of each usable source (80 % of
      * each side, at the four corners and the centre in turn), so no two stream records are the same file and a
-     * decoded-image cache cannot make the stream cheaper than a real one. Made once into {@code dir}.
+     * decoded-image cache cannot make the stream cheaper than a real one; from the first {@code maxPhotos} usable
+     * sources. Made once into {@code dir}.
      */
-    public static List<Path> crops(Path dir, int perPhoto) throws IOException {
+    public static List<Path> crops(Path dir, int perPhoto, int maxPhotos) throws IOException {
         Files.createDirectories(dir);
         ImageDecoder decoder = new ImageDecoder();
         List<Path> out = new ArrayList<>();
         for (Path src : sources(List.of())) {
+            if (out.size() >= perPhoto * maxPhotos) {
+                break;
+            }
             DecodedImage img;
             try {
                 img = decoder.decode(src);

@@ -59,10 +59,11 @@ public final class PipelineBenchmark {
     /**
      * The ImageNet-shaped variant ({@code --jpeg}): a text list of distinct 256-px JPEG crops of real photos, ResNet-18
      * with the ImageNet stem at 224 px, batch 8 (what two cores train in about a second), a buffer of two chunks and
-     * R = 4, so the stream's decode + two 224-px views per image must keep up with a step that is ~300x the demo's.
+     * R = 4 (256 records, 128 steps), so the stream's decode + two 224-px views per image must keep up with a step
+     * that is ~300x the demo's.
      */
     private static List<String> jpegOverrides(Path workdir) throws Exception {
-        List<Path> photos = PhotoSet.crops(workdir.resolve("photos"), 4);
+        List<Path> photos = PhotoSet.crops(workdir.resolve("photos"), 4, 64);
         Path list = workdir.resolve("photos.txt");
         StringBuilder sb = new StringBuilder();
         for (Path p : photos) {
