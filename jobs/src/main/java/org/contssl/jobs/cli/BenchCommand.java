@@ -178,8 +178,8 @@ public class BenchCommand implements Runnable {
         Integer trainThreads;
 
         @Option(names = "--interval-preset", description = "Preset whose checkpoint interval the index build is set"
-                + " against (default ${DEFAULT-VALUE}).")
-        String intervalPreset = "kinetics-minred-x5";
+                + " against (default ${DEFAULT-VALUE}: MinRed, R = 4, a checkpoint every 5 %% of the stream).")
+        String intervalPreset = "sec6-minred-x4-quarter";
 
         @Override
         boolean indentedJsonInTextMode() {
