@@ -178,7 +178,7 @@ public class BenchCommand implements Runnable {
         Integer trainThreads;
 
         @Option(names = "--interval-preset", description = "Preset whose checkpoint interval the index build is set"
-                + " against (default ${DEFAULT-VALUE}: MinRed, R = 4, a checkpoint every 5 %% of the stream).")
+                + " against (default ${DEFAULT-VALUE}: MinRed, R = 4, a checkpoint every twentieth of the stream).")
         String intervalPreset = "sec6-minred-x4-quarter";
 
         @Override
