@@ -35,7 +35,8 @@ PY
 # the child job the kill hit, from the job repository (its "<job> exec <id> <STATUS> ..." lines): the last one not
 # COMPLETED; "startup" before the first
 stage() {
-  "$run" status --workdir "$1" 2>/dev/null | awk '$2 == "exec" && $1 != "pipeline" { n++; if ($4 != "COMPLETED") s = $1 }
+  # status fails (exit 6) when the kill came before the job database existed: that is "startup", not an error
+  { "$run" status --workdir "$1" 2>/dev/null || true; } | awk '$2 == "exec" && $1 != "pipeline" { n++; if ($4 != "COMPLETED") s = $1 }
     END { print (s != "" ? s : n == 0 ? "startup" : "between-jobs") }'
 }
 
