@@ -27,33 +27,53 @@ final class GaussianBlur {
      * Blurs each of {@code planes} planes of {@code w × h} in place.
      *
      * @param pad scratch of at least {@code max(w, h)} floats (the running sums)
-     * @param tr  scratch of at least {@code 2 * w * h} floats (the transposed plane and a copy for the passes)
+     * @param tr  scratch of at least {@code 2 * w * h} floats (two planes the passes alternate between)
      */
     static void blur(float[] img, int planes, int w, int h, double sigma, float[] pad, float[] tr) {
         double radius = boxRadius(sigma);
         int n = w * h;
         for (int c = 0; c < planes; c++) {
             int base = c * n;
-            // horizontal passes as column passes of the transposed plane (tr[0 .. n), h wide and w high)
-            for (int y = 0; y < h; y++) {
-                int row = base + y * w;
-                for (int x = 0; x < w; x++) {
-                    tr[x * h + y] = img[row + x];
-                }
-            }
+            // Horizontal passes as column passes of the transposed plane (h wide, w high). The passes alternate
+            // between the two halves of tr instead of copying their input aside first: same operands, no copies.
+            transpose(img, base, w, h, tr, 0);
+            int cur = 0;
             for (int pass = 0; pass < PASSES; pass++) {
-                System.arraycopy(tr, 0, tr, n, n);
-                boxColumns(tr, n, tr, 0, h, w, radius, pad);
+                boxColumns(tr, cur, tr, n - cur, h, w, radius, pad);
+                cur = n - cur;
             }
-            for (int x = 0; x < w; x++) {
-                int col = x * h;
-                for (int y = 0; y < h; y++) {
-                    img[base + y * w + x] = tr[col + y];
-                }
-            }
+            transpose(tr, cur, h, w, img, base);
+            // Vertical passes: img -> tr halves -> ... -> img on the last pass.
+            float[] src = img;
+            int srcOff = base;
+            cur = 0;
             for (int pass = 0; pass < PASSES; pass++) {
-                System.arraycopy(img, base, tr, 0, n);
-                boxColumns(tr, 0, img, base, w, h, radius, pad);
+                boolean last = pass == PASSES - 1;
+                float[] dst = last ? img : tr;
+                int dstOff = last ? base : cur;
+                boxColumns(src, srcOff, dst, dstOff, w, h, radius, pad);
+                src = dst;
+                srcOff = dstOff;
+                cur = n - cur;
+            }
+        }
+    }
+
+    /** Tile side of {@link #transpose}: a tile of source rows and one of destination rows both stay in L1. */
+    private static final int TILE = 16;
+
+    /** {@code dst[dstOff + x*h + y] = src[srcOff + y*w + x]}, in tiles so neither side strides through memory. */
+    static void transpose(float[] src, int srcOff, int w, int h, float[] dst, int dstOff) {
+        for (int y0 = 0; y0 < h; y0 += TILE) {
+            int y1 = Math.min(y0 + TILE, h);
+            for (int x0 = 0; x0 < w; x0 += TILE) {
+                int x1 = Math.min(x0 + TILE, w);
+                for (int x = x0; x < x1; x++) {
+                    int d = dstOff + x * h;
+                    for (int y = y0; y < y1; y++) {
+                        dst[d + y] = src[srcOff + y * w + x];
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,128 @@
+package org.contssl.model.data;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link ColorOps} on jdk.incubator.vector lanes, bit-identical to the scalar definitions: every lane performs the
+ * scalar code's float operations on the same operands in the same order (Java never fuses a multiply and an add, and
+ * the vector min/max/compare follow {@code Math.min}/{@code Math.max} and {@code <}). Branches become lane selects;
+ * the clamp keeps its exact form ({@code v < 0 ? 0 : min(v, 255)}). Pixels past the last full vector go through the
+ * scalar per-pixel code. Only loaded when the incubator module is present ({@link ColorOps#VECTORIZED}).
+ *
+ * <p>The one serial piece left is contrast's mean: a double sum in pixel order, as the scalar code, because a
+ * reassociated sum could round differently and change the view's floats.
+ */
+final class VectorColorOps {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private VectorColorOps() {
+    }
+
+    private static FloatVector clamp(FloatVector v) {
+        return v.min(255f).blend(0f, v.lt(0f));
+    }
+
+    private static FloatVector luma(FloatVector r, FloatVector g, FloatVector b) {
+        return r.mul(ColorOps.LR).add(g.mul(ColorOps.LG)).add(b.mul(ColorOps.LB));
+    }
+
+    static void brightness(float[] img, int planes, int n, float f) {
+        int len = planes * n;
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            clamp(FloatVector.fromArray(S, img, i).mul(f)).intoArray(img, i);
+        }
+        for (; i < len; i++) {
+            img[i] = ColorOps.clamp(img[i] * f);
+        }
+    }
+
+    static void contrast(float[] img, int planes, int n, float f) {
+        float add = ColorOps.contrastOffset(img, planes, n, f);
+        int len = planes * n;
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            clamp(FloatVector.fromArray(S, img, i).mul(f).add(add)).intoArray(img, i);
+        }
+        for (; i < len; i++) {
+            img[i] = ColorOps.clamp(f * img[i] + add);
+        }
+    }
+
+    static void saturation(float[] img, int n, float f) {
+        float g1 = 1 - f;
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector r = FloatVector.fromArray(S, img, i);
+            FloatVector g = FloatVector.fromArray(S, img, n + i);
+            FloatVector b = FloatVector.fromArray(S, img, 2 * n + i);
+            FloatVector l = luma(r, g, b).mul(g1);
+            clamp(r.mul(f).add(l)).intoArray(img, i);
+            clamp(g.mul(f).add(l)).intoArray(img, n + i);
+            clamp(b.mul(f).add(l)).intoArray(img, 2 * n + i);
+        }
+        ColorOps.saturationScalar(img, n, f, i);
+    }
+
+    static void hue(float[] img, int n, float shift) {
+        float shift6 = shift * 6f;
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector r = FloatVector.fromArray(S, img, i);
+            FloatVector g = FloatVector.fromArray(S, img, n + i);
+            FloatVector b = FloatVector.fromArray(S, img, 2 * n + i);
+            FloatVector maxc = r.max(g.max(b));
+            FloatVector minc = r.min(g.min(b));
+            FloatVector cr = maxc.sub(minc);
+            VectorMask<Float> grey = cr.eq(0f);
+            if (grey.allTrue()) {
+                continue;
+            }
+            // Grey lanes divide by zero here; their results are discarded below, as the scalar code skips them.
+            FloatVector inv = FloatVector.broadcast(S, 1f).div(cr);
+            FloatVector hr = g.sub(b).mul(inv);
+            FloatVector hg = b.sub(r).mul(inv).add(2f);
+            FloatVector hb = r.sub(g).mul(inv).add(4f);
+            FloatVector h6 = hb.blend(hg, maxc.eq(g)).blend(hr, maxc.eq(r)).add(shift6);
+            h6 = h6.blend(h6.add(6f), h6.lt(0f)).blend(h6.sub(6f), h6.compare(VectorOperators.GE, 6f));
+            // (float) min((int) h6, 5): the int conversion truncates as the scalar cast does
+            FloatVector sector = ((FloatVector) h6.convert(VectorOperators.F2I, 0).convert(VectorOperators.I2F, 0))
+                    .min(5f);
+            FloatVector fr = h6.sub(sector);
+            FloatVector v = maxc;
+            FloatVector p = minc;
+            FloatVector q = v.sub(cr.mul(fr));
+            FloatVector t = v.sub(cr.mul(FloatVector.broadcast(S, 1f).sub(fr)));
+            VectorMask<Float> s0 = sector.eq(0f);
+            VectorMask<Float> s1 = sector.eq(1f);
+            VectorMask<Float> s2 = sector.eq(2f);
+            VectorMask<Float> s3 = sector.eq(3f);
+            VectorMask<Float> s4 = sector.eq(4f);
+            // sector → (r, g, b): 0 (v,t,p) 1 (q,v,p) 2 (p,v,t) 3 (p,q,v) 4 (t,p,v) 5 (v,p,q)
+            FloatVector nr = v.blend(q, s1).blend(p, s2.or(s3)).blend(t, s4);
+            FloatVector ng = p.blend(t, s0).blend(v, s1.or(s2)).blend(q, s3);
+            FloatVector nb = q.blend(p, s0.or(s1)).blend(t, s2).blend(v, s3.or(s4));
+            clamp(nr).blend(r, grey).intoArray(img, i);
+            clamp(ng).blend(g, grey).intoArray(img, n + i);
+            clamp(nb).blend(b, grey).intoArray(img, 2 * n + i);
+        }
+        ColorOps.hueScalar(img, n, shift, i);
+    }
+
+    static void grayscale(float[] img, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector l = luma(FloatVector.fromArray(S, img, i), FloatVector.fromArray(S, img, n + i),
+                    FloatVector.fromArray(S, img, 2 * n + i));
+            l.intoArray(img, i);
+            l.intoArray(img, n + i);
+            l.intoArray(img, 2 * n + i);
+        }
+        ColorOps.grayscaleScalar(img, n, i);
+    }
+}
