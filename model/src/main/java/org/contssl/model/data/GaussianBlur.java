@@ -10,7 +10,46 @@ final class GaussianBlur {
 
     static final int PASSES = 3;
 
+    /**
+     * Whether the column passes run as {@link VectorBlur} (bit-identical; checked once here on a small plane against
+     * the scalar passes, which run instead when the incubator module is absent or
+     * {@code -Dcontssl.model.scalarBlur=true}).
+     */
+    static final boolean VECTORIZED = pickVector();
+
     private GaussianBlur() {
+    }
+
+    private static boolean pickVector() {
+        if (Boolean.getBoolean("contssl.model.scalarBlur")) {
+            return false;
+        }
+        try {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                return false;
+            }
+            int w = 37;
+            int h = 29;
+            float[] a = new float[w * h];
+            long s = 7;
+            for (int i = 0; i < a.length; i++) {
+                s = s * 6364136223846793005L + 1442695040888963407L;
+                a[i] = (float) ((s >>> 40) / (double) (1L << 24) * 255);
+            }
+            float[] b = a.clone();
+            double sigma = 1.7;
+            float[] pad = new float[padLength(Math.max(w, h), sigma)];
+            blur(a, 1, w, h, sigma, pad, new float[2 * w * h], false);
+            blur(b, 1, w, h, sigma, pad, new float[2 * w * h], true);
+            for (int i = 0; i < a.length; i++) {
+                if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Throwable t) {
+            return false;
+        }
     }
 
     /** Pillow's {@code _gaussian_blur_radius}: the fractional box radius that gives variance σ²/passes. */
@@ -30,6 +69,10 @@ final class GaussianBlur {
      * @param tr  scratch of at least {@code 2 * w * h} floats (two planes the passes alternate between)
      */
     static void blur(float[] img, int planes, int w, int h, double sigma, float[] pad, float[] tr) {
+        blur(img, planes, w, h, sigma, pad, tr, VECTORIZED);
+    }
+
+    static void blur(float[] img, int planes, int w, int h, double sigma, float[] pad, float[] tr, boolean vector) {
         double radius = boxRadius(sigma);
         int n = w * h;
         for (int c = 0; c < planes; c++) {
@@ -39,7 +82,7 @@ final class GaussianBlur {
             transpose(img, base, w, h, tr, 0);
             int cur = 0;
             for (int pass = 0; pass < PASSES; pass++) {
-                boxColumns(tr, cur, tr, n - cur, h, w, radius, pad);
+                boxColumns(tr, cur, tr, n - cur, h, w, radius, pad, vector);
                 cur = n - cur;
             }
             transpose(tr, cur, h, w, img, base);
@@ -51,7 +94,7 @@ final class GaussianBlur {
                 boolean last = pass == PASSES - 1;
                 float[] dst = last ? img : tr;
                 int dstOff = last ? base : cur;
-                boxColumns(src, srcOff, dst, dstOff, w, h, radius, pad);
+                boxColumns(src, srcOff, dst, dstOff, w, h, radius, pad, vector);
                 src = dst;
                 srcOff = dstOff;
                 cur = n - cur;
@@ -93,7 +136,11 @@ final class GaussianBlur {
      * @param acc scratch of at least {@code w} floats
      */
     private static void boxColumns(float[] src, int srcOff, float[] dst, int base, int w, int h, double radius,
-                                   float[] acc) {
+                                   float[] acc, boolean vector) {
+        if (vector) {
+            VectorBlur.boxColumns(src, srcOff, dst, base, w, h, radius, acc);
+            return;
+        }
         int r = (int) radius;
         float frac = (float) (radius - r);
         float inv = (float) (1.0 / (2 * radius + 1));
