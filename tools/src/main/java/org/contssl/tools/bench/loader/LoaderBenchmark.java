@@ -225,7 +225,10 @@ public final class LoaderBenchmark {
         return 1 / s.wallSeconds();
     }
 
-    /** Images/s through the training loader's pool with {@code threads} workers, two batches in flight. */
+    /**
+     * Images/s through the training loader's pool with {@code threads} workers, two batches in flight, each batch's
+     * arrays handed back to the pool once consumed, as the training loop does.
+     */
     private double pooled(List<Path> files, AugmentConfig cfg, int threads) throws Exception {
         try (AugmentPool pool = new AugmentPool(new ImageDecoder(), cfg, threads, 2, 0)) {
             int n = files.size();
@@ -243,10 +246,10 @@ public final class LoaderBenchmark {
             CompletableFuture<ViewBatch> inFlight = pool.submit(next.get(), seeds.clone());
             while (System.nanoTime() < warmEnd) {
                 CompletableFuture<ViewBatch> f = pool.submit(next.get(), seeds.clone());
-                inFlight.join();
+                pool.recycle(inFlight.join());
                 inFlight = f;
             }
-            inFlight.join();
+            pool.recycle(inFlight.join());
             long t0 = System.nanoTime();
             long end = t0 + (long) (opt.seconds() * 1e9);
             int done = 0;
@@ -259,6 +262,7 @@ public final class LoaderBenchmark {
                     throw new IllegalStateException(b.failures().get(0).message());
                 }
                 done += b.size();
+                pool.recycle(b); // as the training loop does once its step has copied the views
                 inFlight = f;
                 now = System.nanoTime();
             } while (now < end);
