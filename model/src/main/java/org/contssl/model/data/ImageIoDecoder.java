@@ -132,6 +132,23 @@ final class ImageIoDecoder {
         return new ImageDecodeException(file, r, detail, e);
     }
 
+    /**
+     * The JPEG reader's usual layout, BGR triples: swapped with constant offsets, which the JIT unrolls, instead of
+     * the general loop's band-offset lookups (that loop cost about a quarter of a 256-px photo's decode).
+     */
+    private static void bgrToRgb(byte[] data, int ss, int w, int h, byte[] out) {
+        int o = 0;
+        for (int y = 0; y < h; y++) {
+            int p = y * ss;
+            int end = p + 3 * w;
+            for (; p < end; p += 3, o += 3) {
+                out[o] = data[p + 2];
+                out[o + 1] = data[p + 1];
+                out[o + 2] = data[p];
+            }
+        }
+    }
+
     /** Copies a decoded BufferedImage into the project's layout without per-pixel getRGB calls where avoidable. */
     static DecodedImage toDecoded(BufferedImage img) {
         int w = img.getWidth();
@@ -148,6 +165,10 @@ final class ImageIoDecoder {
             int[] offs = sm.getBandOffsets();
             int c = type == BufferedImage.TYPE_BYTE_GRAY ? 1 : 3;
             byte[] out = new byte[w * h * c];
+            if (c == 3 && ps == 3 && offs[0] == 2 && offs[1] == 1 && offs[2] == 0) {
+                bgrToRgb(data, ss, w, h, out);
+                return new DecodedImage(w, h, c, out);
+            }
             int o = 0;
             for (int y = 0; y < h; y++) {
                 int p = y * ss;
