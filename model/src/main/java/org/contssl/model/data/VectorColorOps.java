@@ -1,5 +1,6 @@
 package org.contssl.model.data;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -12,13 +13,16 @@ import jdk.incubator.vector.VectorSpecies;
  * the clamp keeps its exact form ({@code v < 0 ? 0 : min(v, 255)}). Pixels past the last full vector go through the
  * scalar per-pixel code. Only loaded when the incubator module is present ({@link ColorOps#VECTORIZED}).
  *
- * <p>The one serial piece left is contrast's mean: a double sum in pixel order, as the scalar code, because a
- * reassociated sum could round differently and change the view's floats.
+ * <p>Contrast's mean is defined as a double sum in pixel order, a serial chain of additions. It runs on lanes only
+ * when no addition can round in any order ({@link #exactGreySum}); then every order gives the exact sum, the same as
+ * the serial one. Otherwise the serial sum runs.
  */
 final class VectorColorOps {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Double lanes of the same vector size: a float vector converts into two of them. */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
 
     private VectorColorOps() {
     }
@@ -43,7 +47,8 @@ final class VectorColorOps {
     }
 
     static void contrast(float[] img, int planes, int n, float f) {
-        float add = ColorOps.contrastOffset(img, planes, n, f);
+        double sum = exactGreySum(img, planes, n);
+        float add = Double.isNaN(sum) ? ColorOps.contrastOffset(img, planes, n, f) : (float) ((1 - f) * (sum / n));
         int len = planes * n;
         int i = 0;
         for (int bound = S.loopBound(len); i < bound; i += L) {
@@ -52,6 +57,50 @@ final class VectorColorOps {
         for (; i < len; i++) {
             img[i] = ColorOps.clamp(f * img[i] + add);
         }
+    }
+
+    /**
+     * The sum of the grey levels ({@code planes == 1}: the values; else {@link ColorOps#luma}) as a double, or NaN
+     * when it cannot be shown exact. Every non-zero float is an integer multiple of {@code u}, the ulp of the
+     * smallest magnitude among them, and so is every partial sum; while {@code n · max|value| ≤ 2^53 · u} each
+     * partial sum is exactly representable in a double, so no addition rounds, whatever their order. Photos pass by
+     * far (grey levels ≥ 1/64 or 0, sums < 2^24); a plane with tiny non-zero values takes the serial sum.
+     */
+    static double exactGreySum(float[] img, int planes, int n) {
+        FloatVector minNz = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
+        FloatVector maxAbs = FloatVector.zero(S);
+        DoubleVector acc0 = DoubleVector.zero(D);
+        DoubleVector acc1 = DoubleVector.zero(D);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector l = planes == 1 ? FloatVector.fromArray(S, img, i)
+                    : luma(FloatVector.fromArray(S, img, i), FloatVector.fromArray(S, img, n + i),
+                    FloatVector.fromArray(S, img, 2 * n + i));
+            FloatVector a = l.abs();
+            minNz = minNz.min(a.blend(Float.POSITIVE_INFINITY, a.eq(0f)));
+            maxAbs = maxAbs.max(a);
+            acc0 = acc0.add((DoubleVector) l.convert(VectorOperators.F2D, 0));
+            acc1 = acc1.add((DoubleVector) l.convert(VectorOperators.F2D, 1));
+        }
+        double sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float lo = minNz.reduceLanes(VectorOperators.MIN);
+        float hi = maxAbs.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            float l = planes == 1 ? img[i] : ColorOps.luma(img[i], img[n + i], img[2 * n + i]);
+            float a = Math.abs(l);
+            if (a != 0f) {
+                lo = Math.min(lo, a);
+            }
+            hi = Math.max(hi, a);
+            sum += l;
+        }
+        if (hi == 0f) {
+            return 0.0;
+        }
+        if (!(hi < Float.POSITIVE_INFINITY) || (double) n * hi > 0x1p53 * Math.ulp(lo)) {
+            return Double.NaN;
+        }
+        return sum;
     }
 
     static void saturation(float[] img, int n, float f) {

@@ -62,6 +62,44 @@ class ColorOpsVectorTest {
         }
     }
 
+    @Test
+    void greySumOnLanesIsTheSerialSumOrDeclined() {
+        SplittableRandom r = new SplittableRandom(3);
+        int n = 224 * 224 + 3;
+        for (int planes : new int[] {1, 3}) {
+            // photo-like: byte values through resampling-like weights, so grey levels are 0 or well above 1/64
+            float[] a = new float[planes * n];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = r.nextInt(4) == 0 ? 0f : r.nextInt(256) * (float) (0.25 + r.nextDouble() * 0.75);
+            }
+            double lanes = VectorColorOps.exactGreySum(a, planes, n);
+            assertEquals(Double.doubleToRawLongBits(serialSum(a, planes, n)), Double.doubleToRawLongBits(lanes));
+            // one tiny grey level: an addition could round, so the lanes decline and the serial sum runs
+            a[n / 2] = 1e-30f;
+            if (planes == 3) {
+                a[n + n / 2] = 0f;
+                a[2 * n + n / 2] = 0f;
+            }
+            assertTrue(Double.isNaN(VectorColorOps.exactGreySum(a, planes, n)));
+            float[] s = a.clone();
+            float[] v = a.clone();
+            ColorOps.contrastScalar(s, planes, n, 0.6f);
+            VectorColorOps.contrast(v, planes, n, 0.6f);
+            for (int i = 0; i < s.length; i++) {
+                assertEquals(Float.floatToRawIntBits(s[i]), Float.floatToRawIntBits(v[i]));
+            }
+        }
+        assertEquals(0.0, VectorColorOps.exactGreySum(new float[3 * 40], 3, 40));
+    }
+
+    private static double serialSum(float[] img, int planes, int n) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += planes == 1 ? img[i] : ColorOps.luma(img[i], img[n + i], img[2 * n + i]);
+        }
+        return sum;
+    }
+
     /** Three planes: mostly 0..255, some out of range, some grey pixels and some with two equal channels. */
     private static float[] plane(SplittableRandom r, int n) {
         float[] a = new float[3 * n];
