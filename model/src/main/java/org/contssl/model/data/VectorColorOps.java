@@ -139,9 +139,12 @@ final class VectorColorOps {
             FloatVector hb = r.sub(g).mul(inv).add(4f);
             FloatVector h6 = hb.blend(hg, maxc.eq(g)).blend(hr, maxc.eq(r)).add(shift6);
             h6 = h6.blend(h6.add(6f), h6.lt(0f)).blend(h6.sub(6f), h6.compare(VectorOperators.GE, 6f));
-            // (float) min((int) h6, 5): the int conversion truncates as the scalar cast does
-            FloatVector sector = ((FloatVector) h6.convert(VectorOperators.F2I, 0).convert(VectorOperators.I2F, 0))
-                    .min(5f);
+            // (float) min((int) h6, 5) for h6 in [0, 6]: the number of thresholds 1..5 it reaches (comparisons
+            // instead of an int round trip, which C2 left boxed here)
+            FloatVector sector = FloatVector.zero(S);
+            for (int k = 1; k <= 5; k++) {
+                sector = sector.add(1f, h6.compare(VectorOperators.GE, k));
+            }
             FloatVector fr = h6.sub(sector);
             FloatVector v = maxc;
             FloatVector p = minc;
