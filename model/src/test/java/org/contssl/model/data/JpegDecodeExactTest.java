@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The JPEG path's pixels are exactly the JDK reader's RGB (its own {@code getRGB}), whatever shortcut the copy out
- * of the reader's raster takes: odd and even widths, colour and grey.
+ * of the reader's raster takes and whether the reader wrote into a reused destination image: odd and even widths,
+ * colour and grey.
  */
 class JpegDecodeExactTest {
 
@@ -21,9 +22,11 @@ class JpegDecodeExactTest {
     void pixelsEqualTheReadersRgb() throws Exception {
         int[][] shapes = {{64, 48, 3}, {37, 29, 3}, {256, 171, 3}, {41, 23, 1}};
         ImageDecoder decoder = new ImageDecoder();
-        for (int[] s : shapes) {
-            Path f = TestImages.write(TestImages.pattern(s[0], s[1], s[2], s[0]), "jpeg",
-                    dir.resolve(s[0] + "x" + s[1] + ".jpg"));
+        for (int k = 0; k < 2 * shapes.length; k++) {
+            // each shape twice in a row with other content: the second decode reuses the first one's destination
+            int[] s = shapes[k / 2];
+            Path f = TestImages.write(TestImages.pattern(s[0], s[1], s[2], k), "jpeg",
+                    dir.resolve(k + ".jpg"));
             DecodedImage d = decoder.decode(f);
             BufferedImage ref = ImageIO.read(f.toFile());
             assertThat(d.channels()).isEqualTo(s[2]);
