@@ -130,8 +130,9 @@ final class GaussianBlur {
      * One extended-box pass down every column at once: {@code dst[base + y*w + x]} from the plane
      * {@code src[srcOff .. srcOff + w*h)}. Each column sees exactly the additions of Pillow's line pass (edges
      * replicated, running sum, same operands in the same order), so the result is bit-identical to filtering each
-     * column as a line; but the inner loops run along rows, which the
-     * JIT vectorises, instead of a serial running sum per column (docs/performance.md, "Input pipeline").
+     * column as a line; but the inner loops run along rows, which {@link VectorBlur} runs on vector lanes (C2 left
+     * this scalar loop scalar), instead of a serial running sum per column (docs/performance.md, "Input pipeline at
+     * ImageNet shape").
      *
      * @param acc scratch of at least {@code w} floats
      */
