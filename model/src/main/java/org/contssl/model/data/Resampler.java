@@ -166,7 +166,46 @@ final class Resampler {
         // Horizontal pass: rows rowLo..rowHi-1 into one plane of tmp per channel, so the vertical pass below reads
         // and writes whole contiguous rows.
         int tmpPlane = (rowHi - rowLo) * outW;
-        for (int y = rowLo; y < rowHi; y++) {
+        int y0 = rowLo;
+        if (ic == 3) {
+            // two rows at a time: they share each output's taps, and their sums are independent chains
+            int rowLen = w * 3;
+            float[] wt = ax.w;
+            for (; y0 + 1 < rowHi; y0 += 2) {
+                int s0 = y0 * rowLen;
+                int t0 = (y0 - rowLo) * outW;
+                int t1 = t0 + outW;
+                for (int o = 0; o < outW; o++) {
+                    int f = s0 + ax.first[o] * 3;
+                    int n = ax.count[o];
+                    int wb = o * tx;
+                    float r0 = 0;
+                    float g0 = 0;
+                    float b0 = 0;
+                    float r1 = 0;
+                    float g1 = 0;
+                    float b1 = 0;
+                    for (int k = 0; k < n; k++) {
+                        float wk = wt[wb + k];
+                        int p = f + 3 * k;
+                        int q = p + rowLen;
+                        r0 += wk * U8[px[p] & 0xFF];
+                        g0 += wk * U8[px[p + 1] & 0xFF];
+                        b0 += wk * U8[px[p + 2] & 0xFF];
+                        r1 += wk * U8[px[q] & 0xFF];
+                        g1 += wk * U8[px[q + 1] & 0xFF];
+                        b1 += wk * U8[px[q + 2] & 0xFF];
+                    }
+                    tmp[t0 + o] = r0;
+                    tmp[tmpPlane + t0 + o] = g0;
+                    tmp[2 * tmpPlane + t0 + o] = b0;
+                    tmp[t1 + o] = r1;
+                    tmp[tmpPlane + t1 + o] = g1;
+                    tmp[2 * tmpPlane + t1 + o] = b1;
+                }
+            }
+        }
+        for (int y = y0; y < rowHi; y++) {
             int srcRow = y * w * ic;
             int t = (y - rowLo) * outW;
             for (int o = 0; o < outW; o++) {
