@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *         ViewBatch b = next.join();
  *         next = pool.submit(filesK, seedsK);   // prepared while we train on b
  *         train(b.view1(), b.view2(), b.okIndices());
+ *         pool.recycle(b);                      // b's arrays serve a later batch
  *     }
  * }
  * }</pre>
@@ -46,6 +48,13 @@ public final class AugmentPool implements AutoCloseable {
     private final Semaphore inFlight;
     private final ExecutorService executor;
     private final Set<CompletableFuture<ViewBatch>> pending = ConcurrentHashMap.newKeySet();
+    /**
+     * View arrays handed back through {@link #recycle}, for {@link #submit(List, long[])} to reuse. A batch at
+     * ImageNet shape is 2 × 32 × 150,528 floats (38 MB): allocating it per batch made the young collections copy the
+     * in-flight batches every few seconds, which is what held the multi-thread loader back (docs/performance.md,
+     * "Input pipeline at ImageNet shape"). Every slot of a reused array is overwritten, so reuse changes no float.
+     */
+    private final ArrayBlockingQueue<float[]> spare;
 
     /**
      * @param threads     worker threads (≥ 1); they share the CPU with training, so on a 2-core machine 1–2
@@ -63,6 +72,8 @@ public final class AugmentPool implements AutoCloseable {
         this.cache = cacheBytes > 0 ? new DecodedImageCache(cacheBytes) : null;
         this.threads = threads;
         this.inFlight = new Semaphore(maxInFlight);
+        // in flight, plus the batch the caller is training on, plus the one it just recycled; two arrays each
+        this.spare = new ArrayBlockingQueue<>(2 * (maxInFlight + 2));
         AtomicInteger id = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
@@ -85,10 +96,37 @@ public final class AugmentPool implements AutoCloseable {
         return cache;
     }
 
-    /** Two augmented views per sample into new arrays. */
+    /**
+     * Two augmented views per sample into arrays of the pool's: ones given back through {@link #recycle} when their
+     * length fits, else new ones.
+     */
     public CompletableFuture<ViewBatch> submit(List<Path> files, long[] seeds) throws InterruptedException {
-        int len = augment.sampleLength();
-        return submit(files, seeds, new float[files.size() * len], new float[files.size() * len]);
+        int len = files.size() * augment.sampleLength();
+        return submit(files, seeds, spareArray(len), spareArray(len), true);
+    }
+
+    /**
+     * Hands a finished batch's view arrays back for later batches of {@link #submit(List, long[])}. The caller must
+     * not read them afterwards. Batches into the caller's own arrays and second calls are ignored.
+     */
+    public void recycle(ViewBatch batch) {
+        if (!batch.poolOwned || !batch.recycled.compareAndSet(false, true)) {
+            return;
+        }
+        spare.offer(batch.view1());
+        if (batch.view2() != null) {
+            spare.offer(batch.view2());
+        }
+    }
+
+    private float[] spareArray(int len) {
+        float[] a;
+        while ((a = spare.poll()) != null) {
+            if (a.length == len) {
+                return a;
+            }
+        }
+        return new float[len];
     }
 
     /**
@@ -97,6 +135,11 @@ public final class AugmentPool implements AutoCloseable {
      */
     public CompletableFuture<ViewBatch> submit(List<Path> files, long[] seeds, float[] view1, float[] view2)
             throws InterruptedException {
+        return submit(files, seeds, view1, view2, false);
+    }
+
+    private CompletableFuture<ViewBatch> submit(List<Path> files, long[] seeds, float[] view1, float[] view2,
+                                                boolean poolOwned) throws InterruptedException {
         if (seeds.length != files.size()) {
             throw new IllegalArgumentException("augment batch has " + files.size() + " files but " + seeds.length
                     + " seeds; pass one seed per sample");
@@ -108,7 +151,7 @@ public final class AugmentPool implements AutoCloseable {
         requireCapacity(view1, files.size(), len, "view1");
         requireCapacity(view2, files.size(), len, "view2");
         long[] s = seeds.clone();
-        return run(List.copyOf(files), len, view1, view2, (img, i) -> {
+        return run(List.copyOf(files), len, view1, view2, poolOwned, (img, i) -> {
             augment.augment(img, SeedMix.viewSeed(s[i], 1), view1, i * len);
             augment.augment(img, SeedMix.viewSeed(s[i], 2), view2, i * len);
         });
@@ -121,7 +164,7 @@ public final class AugmentPool implements AutoCloseable {
     public CompletableFuture<ViewBatch> submitEval(List<Path> files, boolean raw) throws InterruptedException {
         int len = eval.sampleLength();
         float[] out = new float[files.size() * len];
-        return run(List.copyOf(files), len, out, null, (img, i) -> {
+        return run(List.copyOf(files), len, out, null, false, (img, i) -> {
             if (raw) {
                 eval.rawPixels(img, out, i * len);
             } else {
@@ -135,7 +178,7 @@ public final class AugmentPool implements AutoCloseable {
      * check for a stream chunk before its samples enter a replay buffer, so a bad file is skipped once, up front.
      */
     public CompletableFuture<List<SampleFailure>> submitValidate(List<Path> files) throws InterruptedException {
-        return run(List.copyOf(files), 0, new float[0], null, (img, i) -> {
+        return run(List.copyOf(files), 0, new float[0], null, false, (img, i) -> {
         }).thenApply(ViewBatch::failures);
     }
 
@@ -151,11 +194,11 @@ public final class AugmentPool implements AutoCloseable {
     }
 
     private CompletableFuture<ViewBatch> run(List<Path> files, int len, float[] view1, float[] view2,
-                                             SampleWork work) throws InterruptedException {
+                                             boolean poolOwned, SampleWork work) throws InterruptedException {
         int n = files.size();
         CompletableFuture<ViewBatch> result = new CompletableFuture<>();
         if (n == 0) {
-            result.complete(new ViewBatch(0, len, view1, view2, List.of(), 0));
+            result.complete(new ViewBatch(0, len, view1, view2, List.of(), 0, poolOwned));
             return result;
         }
         inFlight.acquire();
@@ -191,7 +234,7 @@ public final class AugmentPool implements AutoCloseable {
                             list.add(f);
                         }
                     }
-                    finish(result, new ViewBatch(n, len, view1, view2, list, nanos.get()), null);
+                    finish(result, new ViewBatch(n, len, view1, view2, list, nanos.get(), poolOwned), null);
                     return;
                 }
             }

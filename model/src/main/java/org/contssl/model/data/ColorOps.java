@@ -4,8 +4,15 @@ package org.contssl.model.data;
  * torchvision's colour operations on planar float images in 0..255 (one plane for grey, three for RGB), each
  * followed by a clamp to 0..255 as torchvision does after every op. On one plane saturation, hue and greyscale are
  * identities, as torchvision defines them for 1-channel images.
+ *
+ * <p>The methods here are the definitions; when the jdk.incubator.vector module is present they run as
+ * {@link VectorColorOps}, which gives the same floats bit for bit (checked once at class load, and by
+ * {@code ColorOpsVectorTest} on random and edge-case planes). The {@code *Scalar} methods are the definitions themselves.
  */
 final class ColorOps {
+
+    /** Whether the vector kernels are in use (else the scalar ones; {@code -Dcontssl.model.scalarColor=true}). */
+    static final boolean VECTORIZED = pickVector();
 
     /** ITU-R 601 luma weights, as PIL's {@code convert("L")}. */
     static final float LR = 0.299f;
@@ -19,12 +26,59 @@ final class ColorOps {
         return LR * r + LG * g + LB * b;
     }
 
-    private static float clamp(float v) {
+    static float clamp(float v) {
         return v < 0f ? 0f : Math.min(v, 255f);
+    }
+
+    private static boolean pickVector() {
+        if (Boolean.getBoolean("contssl.model.scalarColor")) {
+            return false;
+        }
+        try {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                return false;
+            }
+            // Self-check on a small plane with grey, clipped and all-sector pixels: the vector kernels must
+            // reproduce the scalar bits, else the scalar ones run.
+            int n = 67;
+            float[] a = new float[3 * n];
+            long s = 42;
+            for (int i = 0; i < a.length; i++) {
+                s = s * 6364136223846793005L + 1442695040888963407L;
+                a[i] = i % 7 == 0 ? a[Math.max(i - n, 0)] : (float) ((s >>> 40) / (double) (1L << 24) * 300 - 20);
+            }
+            float[] b = a.clone();
+            brightnessScalar(a, 3, n, 1.3f);
+            VectorColorOps.brightness(b, 3, n, 1.3f);
+            contrastScalar(a, 3, n, 0.7f);
+            VectorColorOps.contrast(b, 3, n, 0.7f);
+            saturationScalar(a, n, 1.4f, 0);
+            VectorColorOps.saturation(b, n, 1.4f);
+            hueScalar(a, n, 0.37f, 0);
+            VectorColorOps.hue(b, n, 0.37f);
+            grayscaleScalar(a, n, 0);
+            VectorColorOps.grayscale(b, n);
+            for (int i = 0; i < a.length; i++) {
+                if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Throwable t) {
+            return false;
+        }
     }
 
     /** {@code adjust_brightness}: blend with black. */
     static void brightness(float[] img, int planes, int n, float f) {
+        if (VECTORIZED) {
+            VectorColorOps.brightness(img, planes, n, f);
+        } else {
+            brightnessScalar(img, planes, n, f);
+        }
+    }
+
+    static void brightnessScalar(float[] img, int planes, int n, float f) {
         int len = planes * n;
         for (int i = 0; i < len; i++) {
             img[i] = clamp(img[i] * f);
@@ -33,6 +87,23 @@ final class ColorOps {
 
     /** {@code adjust_contrast}: blend with the mean grey level of the whole image. */
     static void contrast(float[] img, int planes, int n, float f) {
+        if (VECTORIZED) {
+            VectorColorOps.contrast(img, planes, n, f);
+        } else {
+            contrastScalar(img, planes, n, f);
+        }
+    }
+
+    static void contrastScalar(float[] img, int planes, int n, float f) {
+        float add = contrastOffset(img, planes, n, f);
+        int len = planes * n;
+        for (int i = 0; i < len; i++) {
+            img[i] = clamp(f * img[i] + add);
+        }
+    }
+
+    /** {@code (1 - f) * mean grey}: the mean is a double sum in pixel order, which fixes its rounding. */
+    static float contrastOffset(float[] img, int planes, int n, float f) {
         double sum = 0;
         if (planes == 1) {
             for (int i = 0; i < n; i++) {
@@ -43,11 +114,7 @@ final class ColorOps {
                 sum += luma(img[i], img[n + i], img[2 * n + i]);
             }
         }
-        float add = (float) ((1 - f) * (sum / n));
-        int len = planes * n;
-        for (int i = 0; i < len; i++) {
-            img[i] = clamp(f * img[i] + add);
-        }
+        return (float) ((1 - f) * (sum / n));
     }
 
     /** {@code adjust_saturation}: blend each pixel with its own grey level. */
@@ -55,8 +122,17 @@ final class ColorOps {
         if (planes == 1) {
             return;
         }
+        if (VECTORIZED) {
+            VectorColorOps.saturation(img, n, f);
+        } else {
+            saturationScalar(img, n, f, 0);
+        }
+    }
+
+    /** Saturation of three planes from pixel {@code from} on. */
+    static void saturationScalar(float[] img, int n, float f, int from) {
         float g1 = 1 - f;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < n; i++) {
             float r = img[i];
             float g = img[n + i];
             float b = img[2 * n + i];
@@ -72,8 +148,17 @@ final class ColorOps {
         if (planes == 1 || shift == 0f) {
             return;
         }
+        if (VECTORIZED) {
+            VectorColorOps.hue(img, n, shift);
+        } else {
+            hueScalar(img, n, shift, 0);
+        }
+    }
+
+    /** Hue rotation of three planes from pixel {@code from} on. */
+    static void hueScalar(float[] img, int n, float shift, int from) {
         float shift6 = shift * 6f;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < n; i++) {
             float r = img[i];
             float g = img[n + i];
             float b = img[2 * n + i];
@@ -153,7 +238,16 @@ final class ColorOps {
         if (planes == 1) {
             return;
         }
-        for (int i = 0; i < n; i++) {
+        if (VECTORIZED) {
+            VectorColorOps.grayscale(img, n);
+        } else {
+            grayscaleScalar(img, n, 0);
+        }
+    }
+
+    /** Greyscale of three planes from pixel {@code from} on. */
+    static void grayscaleScalar(float[] img, int n, int from) {
+        for (int i = from; i < n; i++) {
             float l = luma(img[i], img[n + i], img[2 * n + i]);
             img[i] = l;
             img[n + i] = l;

@@ -10,7 +10,46 @@ final class GaussianBlur {
 
     static final int PASSES = 3;
 
+    /**
+     * Whether the column passes run as {@link VectorBlur} (bit-identical; checked once here on a small plane against
+     * the scalar passes, which run instead when the incubator module is absent or
+     * {@code -Dcontssl.model.scalarBlur=true}).
+     */
+    static final boolean VECTORIZED = pickVector();
+
     private GaussianBlur() {
+    }
+
+    private static boolean pickVector() {
+        if (Boolean.getBoolean("contssl.model.scalarBlur")) {
+            return false;
+        }
+        try {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                return false;
+            }
+            int w = 37;
+            int h = 29;
+            float[] a = new float[w * h];
+            long s = 7;
+            for (int i = 0; i < a.length; i++) {
+                s = s * 6364136223846793005L + 1442695040888963407L;
+                a[i] = (float) ((s >>> 40) / (double) (1L << 24) * 255);
+            }
+            float[] b = a.clone();
+            double sigma = 1.7;
+            float[] pad = new float[padLength(Math.max(w, h), sigma)];
+            blur(a, 1, w, h, sigma, pad, new float[2 * w * h], false);
+            blur(b, 1, w, h, sigma, pad, new float[2 * w * h], true);
+            for (int i = 0; i < a.length; i++) {
+                if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Throwable t) {
+            return false;
+        }
     }
 
     /** Pillow's {@code _gaussian_blur_radius}: the fractional box radius that gives variance σ²/passes. */
@@ -27,33 +66,57 @@ final class GaussianBlur {
      * Blurs each of {@code planes} planes of {@code w × h} in place.
      *
      * @param pad scratch of at least {@code max(w, h)} floats (the running sums)
-     * @param tr  scratch of at least {@code 2 * w * h} floats (the transposed plane and a copy for the passes)
+     * @param tr  scratch of at least {@code 2 * w * h} floats (two planes the passes alternate between)
      */
     static void blur(float[] img, int planes, int w, int h, double sigma, float[] pad, float[] tr) {
+        blur(img, planes, w, h, sigma, pad, tr, VECTORIZED);
+    }
+
+    static void blur(float[] img, int planes, int w, int h, double sigma, float[] pad, float[] tr, boolean vector) {
         double radius = boxRadius(sigma);
         int n = w * h;
         for (int c = 0; c < planes; c++) {
             int base = c * n;
-            // horizontal passes as column passes of the transposed plane (tr[0 .. n), h wide and w high)
-            for (int y = 0; y < h; y++) {
-                int row = base + y * w;
-                for (int x = 0; x < w; x++) {
-                    tr[x * h + y] = img[row + x];
-                }
-            }
+            // Horizontal passes as column passes of the transposed plane (h wide, w high). The passes alternate
+            // between the two halves of tr instead of copying their input aside first: same operands, no copies.
+            transpose(img, base, w, h, tr, 0);
+            int cur = 0;
             for (int pass = 0; pass < PASSES; pass++) {
-                System.arraycopy(tr, 0, tr, n, n);
-                boxColumns(tr, n, tr, 0, h, w, radius, pad);
+                boxColumns(tr, cur, tr, n - cur, h, w, radius, pad, vector);
+                cur = n - cur;
             }
-            for (int x = 0; x < w; x++) {
-                int col = x * h;
-                for (int y = 0; y < h; y++) {
-                    img[base + y * w + x] = tr[col + y];
-                }
-            }
+            transpose(tr, cur, h, w, img, base);
+            // Vertical passes: img -> tr halves -> ... -> img on the last pass.
+            float[] src = img;
+            int srcOff = base;
+            cur = 0;
             for (int pass = 0; pass < PASSES; pass++) {
-                System.arraycopy(img, base, tr, 0, n);
-                boxColumns(tr, 0, img, base, w, h, radius, pad);
+                boolean last = pass == PASSES - 1;
+                float[] dst = last ? img : tr;
+                int dstOff = last ? base : cur;
+                boxColumns(src, srcOff, dst, dstOff, w, h, radius, pad, vector);
+                src = dst;
+                srcOff = dstOff;
+                cur = n - cur;
+            }
+        }
+    }
+
+    /** Tile side of {@link #transpose}: a tile of source rows and one of destination rows both stay in L1. */
+    private static final int TILE = 16;
+
+    /** {@code dst[dstOff + x*h + y] = src[srcOff + y*w + x]}, in tiles so neither side strides through memory. */
+    static void transpose(float[] src, int srcOff, int w, int h, float[] dst, int dstOff) {
+        for (int y0 = 0; y0 < h; y0 += TILE) {
+            int y1 = Math.min(y0 + TILE, h);
+            for (int x0 = 0; x0 < w; x0 += TILE) {
+                int x1 = Math.min(x0 + TILE, w);
+                for (int x = x0; x < x1; x++) {
+                    int d = dstOff + x * h;
+                    for (int y = y0; y < y1; y++) {
+                        dst[d + y] = src[srcOff + y * w + x];
+                    }
+                }
             }
         }
     }
@@ -67,13 +130,18 @@ final class GaussianBlur {
      * One extended-box pass down every column at once: {@code dst[base + y*w + x]} from the plane
      * {@code src[srcOff .. srcOff + w*h)}. Each column sees exactly the additions of Pillow's line pass (edges
      * replicated, running sum, same operands in the same order), so the result is bit-identical to filtering each
-     * column as a line; but the inner loops run along rows, which the
-     * JIT vectorises, instead of a serial running sum per column (docs/performance.md, "Input pipeline").
+     * column as a line; but the inner loops run along rows, which {@link VectorBlur} runs on vector lanes (C2 left
+     * this scalar loop scalar), instead of a serial running sum per column (docs/performance.md, "Input pipeline at
+     * ImageNet shape").
      *
      * @param acc scratch of at least {@code w} floats
      */
     private static void boxColumns(float[] src, int srcOff, float[] dst, int base, int w, int h, double radius,
-                                   float[] acc) {
+                                   float[] acc, boolean vector) {
+        if (vector) {
+            VectorBlur.boxColumns(src, srcOff, dst, base, w, h, radius, acc);
+            return;
+        }
         int r = (int) radius;
         float frac = (float) (radius - r);
         float inv = (float) (1.0 / (2 * radius + 1));

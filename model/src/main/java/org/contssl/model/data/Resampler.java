@@ -8,7 +8,58 @@ package org.contssl.model.data;
  */
 final class Resampler {
 
+    /**
+     * Whether the vertical pass runs as {@link VectorResample} (bit-identical; checked once here against the scalar
+     * pass, which runs instead when the incubator module is absent or {@code -Dcontssl.model.scalarResample=true}).
+     */
+    static final boolean VECTORIZED = pickVector();
+
+    /**
+     * Byte value to float by table: the same exact values as the int-to-float conversion, but a load instead of
+     * x86's {@code cvtsi2ss}, whose write to only the low lane chains every conversion to the previous one.
+     */
+    private static final float[] U8 = new float[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            U8[i] = i;
+        }
+    }
+
     private Resampler() {
+    }
+
+    private static boolean pickVector() {
+        if (Boolean.getBoolean("contssl.model.scalarResample")) {
+            return false;
+        }
+        try {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                return false;
+            }
+            int len = 37;
+            int n = 5;
+            float[] tmp = new float[n * len];
+            float[] w = new float[n];
+            long s = 3;
+            for (int i = 0; i < tmp.length; i++) {
+                s = s * 6364136223846793005L + 1442695040888963407L;
+                tmp[i] = (float) ((s >>> 40) / (double) (1L << 24) * 255);
+                w[i % n] = (float) ((s >>> 50) / (double) (1L << 14));
+            }
+            float[] a = new float[len];
+            float[] b = new float[len];
+            verticalRow(tmp, 0, len, w, 0, n, a, 0, len);
+            VectorResample.row(tmp, 0, len, w, 0, n, b, 0, len);
+            for (int i = 0; i < len; i++) {
+                if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Throwable t) {
+            return false;
+        }
     }
 
     /** Taps for one axis: output {@code o} reads inputs {@code first[o] .. first[o]+count[o]-1}. */
@@ -97,17 +148,66 @@ final class Resampler {
      */
     static void resample(DecodedImage src, Axis ax, Axis ay, int outW, int outH, boolean toGrey, float[] tmp,
                          float[] dst) {
+        resample(src, ax, ay, outW, outH, toGrey, tmp, dst, VECTORIZED);
+    }
+
+    static void resample(DecodedImage src, Axis ax, Axis ay, int outW, int outH, boolean toGrey, float[] tmp,
+                         float[] dst, boolean vector) {
+        if (toGrey && src.channels() == 3) {
+            resampleToGrey(src, ax, ay, outW, outH, tmp, dst);
+            return;
+        }
         byte[] px = src.pixels();
         int ic = src.channels();
         int w = src.width();
         int rowLo = rowLo(ay, outH);
         int rowHi = rowHi(ay, outH);
         int tx = ax.taps;
-        // Horizontal pass: rows rowLo..rowHi-1, interleaved channels.
-        int rowLen = outW * ic;
-        for (int y = rowLo; y < rowHi; y++) {
+        // Horizontal pass: rows rowLo..rowHi-1 into one plane of tmp per channel, so the vertical pass below reads
+        // and writes whole contiguous rows.
+        int tmpPlane = (rowHi - rowLo) * outW;
+        int y0 = rowLo;
+        if (ic == 3) {
+            // two rows at a time: they share each output's taps, and their sums are independent chains
+            int rowLen = w * 3;
+            float[] wt = ax.w;
+            for (; y0 + 1 < rowHi; y0 += 2) {
+                int s0 = y0 * rowLen;
+                int t0 = (y0 - rowLo) * outW;
+                int t1 = t0 + outW;
+                for (int o = 0; o < outW; o++) {
+                    int f = s0 + ax.first[o] * 3;
+                    int n = ax.count[o];
+                    int wb = o * tx;
+                    float r0 = 0;
+                    float g0 = 0;
+                    float b0 = 0;
+                    float r1 = 0;
+                    float g1 = 0;
+                    float b1 = 0;
+                    for (int k = 0; k < n; k++) {
+                        float wk = wt[wb + k];
+                        int p = f + 3 * k;
+                        int q = p + rowLen;
+                        r0 += wk * U8[px[p] & 0xFF];
+                        g0 += wk * U8[px[p + 1] & 0xFF];
+                        b0 += wk * U8[px[p + 2] & 0xFF];
+                        r1 += wk * U8[px[q] & 0xFF];
+                        g1 += wk * U8[px[q + 1] & 0xFF];
+                        b1 += wk * U8[px[q + 2] & 0xFF];
+                    }
+                    tmp[t0 + o] = r0;
+                    tmp[tmpPlane + t0 + o] = g0;
+                    tmp[2 * tmpPlane + t0 + o] = b0;
+                    tmp[t1 + o] = r1;
+                    tmp[tmpPlane + t1 + o] = g1;
+                    tmp[2 * tmpPlane + t1 + o] = b1;
+                }
+            }
+        }
+        for (int y = y0; y < rowHi; y++) {
             int srcRow = y * w * ic;
-            int t = (y - rowLo) * rowLen;
+            int t = (y - rowLo) * outW;
             for (int o = 0; o < outW; o++) {
                 int f = srcRow + ax.first[o] * ic;
                 int n = ax.count[o];
@@ -115,7 +215,7 @@ final class Resampler {
                 if (ic == 1) {
                     float acc = 0;
                     for (int k = 0; k < n; k++) {
-                        acc += ax.w[wb + k] * (px[f + k] & 0xFF);
+                        acc += ax.w[wb + k] * U8[px[f + k] & 0xFF];
                     }
                     tmp[t + o] = acc;
                 } else {
@@ -125,53 +225,95 @@ final class Resampler {
                     for (int k = 0; k < n; k++) {
                         float wk = ax.w[wb + k];
                         int p = f + 3 * k;
-                        r += wk * (px[p] & 0xFF);
-                        g += wk * (px[p + 1] & 0xFF);
-                        b += wk * (px[p + 2] & 0xFF);
+                        r += wk * U8[px[p] & 0xFF];
+                        g += wk * U8[px[p + 1] & 0xFF];
+                        b += wk * U8[px[p + 2] & 0xFF];
                     }
-                    int q = t + 3 * o;
-                    tmp[q] = r;
-                    tmp[q + 1] = g;
-                    tmp[q + 2] = b;
+                    tmp[t + o] = r;
+                    tmp[tmpPlane + t + o] = g;
+                    tmp[2 * tmpPlane + t + o] = b;
                 }
             }
         }
-        // Vertical pass into planes.
+        // Vertical pass, a whole output row at a time (on vector lanes when available).
         int plane = outW * outH;
+        int ty = ay.taps;
+        for (int c = 0; c < ic; c++) {
+            for (int o = 0; o < outH; o++) {
+                int n = ay.count[o];
+                int wb = o * ty;
+                int r0 = c * tmpPlane + (ay.first[o] - rowLo) * outW;
+                int d = c * plane + o * outW;
+                if (vector) {
+                    VectorResample.row(tmp, r0, outW, ay.w, wb, n, dst, d, outW);
+                } else {
+                    verticalRow(tmp, r0, outW, ay.w, wb, n, dst, d, outW);
+                }
+            }
+        }
+    }
+
+    /** The vertical pass's definition for one output row: each pixel sums its taps from zero in tap order. */
+    static void verticalRow(float[] tmp, int r0, int stride, float[] w, int wb, int n, float[] dst, int d, int len) {
+        for (int x = 0; x < len; x++) {
+            float acc = 0;
+            for (int k = 0; k < n; k++) {
+                acc += w[wb + k] * tmp[r0 + k * stride + x];
+            }
+            dst[d + x] = acc;
+        }
+    }
+
+    /** RGB source to one luma plane: both passes on interleaved RGB, luma of each resampled pixel. */
+    private static void resampleToGrey(DecodedImage src, Axis ax, Axis ay, int outW, int outH, float[] tmp,
+                                       float[] dst) {
+        byte[] px = src.pixels();
+        int w = src.width();
+        int rowLo = rowLo(ay, outH);
+        int rowHi = rowHi(ay, outH);
+        int tx = ax.taps;
+        int rowLen = outW * 3;
+        for (int y = rowLo; y < rowHi; y++) {
+            int srcRow = y * w * 3;
+            int t = (y - rowLo) * rowLen;
+            for (int o = 0; o < outW; o++) {
+                int f = srcRow + ax.first[o] * 3;
+                int n = ax.count[o];
+                int wb = o * tx;
+                float r = 0;
+                float g = 0;
+                float b = 0;
+                for (int k = 0; k < n; k++) {
+                    float wk = ax.w[wb + k];
+                    int p = f + 3 * k;
+                    r += wk * (px[p] & 0xFF);
+                    g += wk * (px[p + 1] & 0xFF);
+                    b += wk * (px[p + 2] & 0xFF);
+                }
+                int q = t + 3 * o;
+                tmp[q] = r;
+                tmp[q + 1] = g;
+                tmp[q + 2] = b;
+            }
+        }
         int ty = ay.taps;
         for (int o = 0; o < outH; o++) {
             int n = ay.count[o];
             int wb = o * ty;
             int r0 = (ay.first[o] - rowLo) * rowLen;
             int d = o * outW;
-            if (ic == 1) {
-                for (int x = 0; x < outW; x++) {
-                    float acc = 0;
-                    for (int k = 0; k < n; k++) {
-                        acc += ay.w[wb + k] * tmp[r0 + k * rowLen + x];
-                    }
-                    dst[d + x] = acc;
+            for (int x = 0; x < outW; x++) {
+                float r = 0;
+                float g = 0;
+                float b = 0;
+                for (int k = 0; k < n; k++) {
+                    float wk = ay.w[wb + k];
+                    int p = r0 + k * rowLen + 3 * x;
+                    r += wk * tmp[p];
+                    g += wk * tmp[p + 1];
+                    b += wk * tmp[p + 2];
                 }
-            } else {
-                for (int x = 0; x < outW; x++) {
-                    float r = 0;
-                    float g = 0;
-                    float b = 0;
-                    for (int k = 0; k < n; k++) {
-                        float wk = ay.w[wb + k];
-                        int p = r0 + k * rowLen + 3 * x;
-                        r += wk * tmp[p];
-                        g += wk * tmp[p + 1];
-                        b += wk * tmp[p + 2];
-                    }
-                    if (toGrey) {
-                        dst[d + x] = ColorOps.luma(r, g, b);
-                    } else {
-                        dst[d + x] = r;
-                        dst[plane + d + x] = g;
-                        dst[2 * plane + d + x] = b;
-                    }
-                }
+                dst[d + x] = ColorOps.luma(r, g, b);
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.contssl.model.data;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The result of one {@link AugmentPool} batch: sample {@code i}'s first view occupies
@@ -16,8 +17,14 @@ public final class ViewBatch {
     private final List<SampleFailure> failures;
     private final boolean[] failed;
     private final long workNanos;
+    /** Set once the arrays went back to their pool ({@link AugmentPool#recycle}): a second recycle is a no-op. */
+    final AtomicBoolean recycled = new AtomicBoolean();
+    /** Whether the pool allocated the arrays (only those may be recycled; a caller's own arrays stay the caller's). */
+    final boolean poolOwned;
 
-    ViewBatch(int n, int sampleLength, float[] view1, float[] view2, List<SampleFailure> failures, long workNanos) {
+    ViewBatch(int n, int sampleLength, float[] view1, float[] view2, List<SampleFailure> failures, long workNanos,
+              boolean poolOwned) {
+        this.poolOwned = poolOwned;
         this.n = n;
         this.sampleLength = sampleLength;
         this.view1 = view1;

@@ -8,6 +8,44 @@ final class Workspace {
 
     private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
 
+    /**
+     * Whether {@link #write} normalises on vector lanes ({@link VectorNormalize}; bit-identical, checked once here
+     * against the scalar loop, which runs instead when the incubator module is absent or
+     * {@code -Dcontssl.model.scalarNormalize=true}).
+     */
+    static final boolean VECTORIZED = pickVector();
+
+    private static boolean pickVector() {
+        if (Boolean.getBoolean("contssl.model.scalarNormalize")) {
+            return false;
+        }
+        try {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                return false;
+            }
+            int size = 37;
+            float[] img = new float[size];
+            for (int i = 0; i < size; i++) {
+                img[i] = i * 7.3f;
+            }
+            float[] got = new float[size];
+            float a = 1f / (255f * 0.229f);
+            float b = -0.485f / 0.229f;
+            for (boolean flip : new boolean[] {false, true}) {
+                VectorNormalize.row(img, 0, size, flip, a, b, got, 0);
+                for (int x = 0; x < size; x++) {
+                    float want = img[flip ? size - 1 - x : x] * a + b;
+                    if (Float.floatToRawIntBits(want) != Float.floatToRawIntBits(got[x])) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
     final Resampler.Axis ax = new Resampler.Axis();
     final Resampler.Axis ay = new Resampler.Axis();
     float[] tmp = new float[0];
@@ -76,7 +114,9 @@ final class Workspace {
             for (int y = 0; y < size; y++) {
                 int row = src + y * size;
                 int o = dst + y * size;
-                if (flip) {
+                if (VECTORIZED) {
+                    VectorNormalize.row(img, row, size, flip, a, b, out, o);
+                } else if (flip) {
                     for (int x = 0; x < size; x++) {
                         out[o + x] = img[row + size - 1 - x] * a + b;
                     }

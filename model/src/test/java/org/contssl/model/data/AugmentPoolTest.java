@@ -87,6 +87,38 @@ class AugmentPoolTest {
     }
 
     @Test
+    void recycledArraysServeLaterBatchesWithTheSameFloats() throws Exception {
+        try (AugmentPool pool = new AugmentPool(new ImageDecoder(), cfg, 2, 2, 0)) {
+            ViewBatch first = pool.submit(files, seeds).get(30, TimeUnit.SECONDS);
+            float[] v1 = first.view1().clone();
+            float[] v2 = first.view2().clone();
+            float[] reused1 = first.view1();
+            pool.recycle(first);
+            pool.recycle(first); // a second recycle must not hand the same arrays to two batches
+            long[] other = seeds.clone();
+            other[0]++;
+            ViewBatch a = pool.submit(files, other).get(30, TimeUnit.SECONDS);
+            ViewBatch b = pool.submit(files, seeds).get(30, TimeUnit.SECONDS);
+            assertThat(a.view1() == reused1 || a.view2() == reused1).isTrue();
+            assertThat(b.view1()).isNotSameAs(a.view1()).isNotSameAs(a.view2());
+            assertThat(b.view2()).isNotSameAs(a.view1()).isNotSameAs(a.view2());
+            // overwritten in full: the reused arrays hold exactly what fresh ones would
+            pool.recycle(a);
+            ViewBatch again = pool.submit(files, seeds).get(30, TimeUnit.SECONDS);
+            assertThat(again.view1()).isEqualTo(v1);
+            assertThat(again.view2()).isEqualTo(v2);
+            // a caller's own arrays stay the caller's
+            int len = cfg.sampleLength() * files.size();
+            float[] mine1 = new float[len];
+            float[] mine2 = new float[len];
+            pool.recycle(pool.submit(files, seeds, mine1, mine2).get(30, TimeUnit.SECONDS));
+            ViewBatch next = pool.submit(files, seeds).get(30, TimeUnit.SECONDS);
+            assertThat(next.view1()).isNotSameAs(mine1).isNotSameAs(mine2);
+            assertThat(next.view2()).isNotSameAs(mine1).isNotSameAs(mine2);
+        }
+    }
+
+    @Test
     void badFilesAreReportedPerSampleAndZeroed() throws Exception {
         List<Path> mixed = new ArrayList<>(files.subList(0, 6));
         mixed.set(1, dir.resolve("missing.png"));

@@ -1,15 +1,22 @@
 package org.contssl.model.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * The column-parallel vertical passes must give exactly what filtering each column as a line gives (the definition
- * PIL's algorithm is written in): same floats, bit for bit, for narrow and wide radii and non-square planes.
+ * PIL's algorithm is written in): same floats, bit for bit, for narrow and wide radii and non-square planes, on both
+ * the scalar passes and the jdk.incubator.vector ones.
  */
 class GaussianBlurColumnsTest {
+
+    @Test
+    void vectorPassesAreActiveUnderTheProjectsJvmFlags() {
+        assertTrue(GaussianBlur.VECTORIZED, "jdk.incubator.vector is on the test JVM's module path (pom argLine)");
+    }
 
     @Test
     void columnPassesAreBitIdenticalToLinePasses() {
@@ -27,8 +34,11 @@ class GaussianBlurColumnsTest {
                 float[] expected = img.clone();
                 referenceBlur(expected, 2, w, h, sigma);
                 float[] pad = new float[GaussianBlur.padLength(Math.max(w, h), sigma)];
-                GaussianBlur.blur(img, 2, w, h, sigma, pad, new float[2 * w * h]);
-                assertArrayEquals(expected, img, w + "x" + h + " sigma " + sigma);
+                for (boolean vector : new boolean[] {false, true}) {
+                    float[] out = img.clone();
+                    GaussianBlur.blur(out, 2, w, h, sigma, pad, new float[2 * w * h], vector);
+                    assertArrayEquals(expected, out, w + "x" + h + " sigma " + sigma + " vector " + vector);
+                }
             }
         }
     }

@@ -106,6 +106,11 @@ final class PretrainContext implements AutoCloseable {
         }
     }
 
+    /** Hands a trained-on batch's arrays back to the loader pool (see {@link AugmentPool#recycle}). */
+    void recycle(ViewBatch views) {
+        pool.recycle(views);
+    }
+
     long[] composition(long[] bufferIndices) {
         return groups.count(bufferIndices);
     }

@@ -275,6 +275,7 @@ public final class TrainingSession implements AutoCloseable {
         long computeStart = System.nanoTime();
         StepResult result = ctx.trainer().step(views.view1(), views.view2(), views.size());
         long end = System.nanoTime();
+        ctx.recycle(views); // the step copied the views into its input tensor; the arrays serve a later batch
         if (ctx.buffer() != null) {
             ctx.buffer().updateStats(batch.indices(), result.perSampleLoss(), result.viewSimilarity(),
                     result.feature());
