@@ -6,9 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.contssl.model.probe.ProbeSettings;
-import org.contssl.steps.config.ConfigLoader;
-import org.contssl.steps.config.RunConfig;
-import org.contssl.steps.pretrain.PretrainPlan;
 import org.contssl.tools.bench.BenchReport;
 import org.contssl.tools.bench.augment.AugmentBenchmark;
 import org.contssl.tools.bench.buffer.BufferBenchmark;
@@ -188,20 +185,10 @@ public class BenchCommand implements Runnable {
 
         @Override
         BenchReport measure(PrintStream progress) throws Exception {
-            BufferBenchmark.TrainReference train = null;
-            if (trainModel != null) {
-                // the preset's checkpoint interval in SGD steps, from the plan both `plan` and pretraining use
-                RunConfig c = ConfigLoader.loadIncomplete(intervalPreset, List.of()).config();
-                if (c.data().numFiles() <= 0) {
-                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                            "--interval-preset: " + intervalPreset + " states no data.num_files; pick a paper preset");
-                }
-                long steps = PretrainPlan.of(c, c.data().numFiles() / c.data().subsample()).totalSteps();
-                long interval = Math.max(1, Math.round(steps * c.logging().saveFreq()));
-                train = new BufferBenchmark.TrainReference(trainModel, trainBatch, trainSteps,
-                        trainThreads == null ? Runtime.getRuntime().availableProcessors() : trainThreads,
-                        intervalPreset, interval);
-            }
+            BufferBenchmark.TrainReference train = trainModel == null ? null
+                    : BufferBenchmark.TrainReference.of(trainModel, trainBatch, trainSteps,
+                            trainThreads == null ? Runtime.getRuntime().availableProcessors() : trainThreads,
+                            intervalPreset);
             return BufferBenchmark.run(new BufferBenchmark.Options(capacity, dim, chunk, repeats, chunks, fullChunks,
                     clusters, dir, seed, train), progress);
         }

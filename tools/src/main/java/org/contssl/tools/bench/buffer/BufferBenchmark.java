@@ -8,9 +8,13 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.contssl.core.AtomicFiles;
 import org.contssl.core.SplitMix64;
+import org.contssl.steps.config.ConfigLoader;
+import org.contssl.steps.config.RunConfig;
+import org.contssl.steps.pretrain.PretrainPlan;
 import org.contssl.storage.BufferDiagnostics;
 import org.contssl.storage.BufferPolicy;
 import org.contssl.storage.BufferSpec;
@@ -60,7 +64,19 @@ public final class BufferBenchmark {
      * @param preset the preset whose checkpoint interval is used, or null
      * @param intervalSteps SGD steps between two of that preset's checkpoints (0: none)
      */
-    public record TrainReference(String model, int batch, int steps, int threads, String preset, long intervalSteps) {}
+    public record TrainReference(String model, int batch, int steps, int threads, String preset, long intervalSteps) {
+        /** The preset's checkpoint interval in SGD steps, from the plan both {@code plan} and pretraining use. */
+        public static TrainReference of(String model, int batch, int steps, int threads, String preset) {
+            RunConfig c = ConfigLoader.loadIncomplete(preset, List.of()).config();
+            if (c.data().numFiles() <= 0) {
+                throw new IllegalArgumentException("--interval-preset: " + preset
+                        + " states no data.num_files; pick a paper preset");
+            }
+            long total = PretrainPlan.of(c, c.data().numFiles() / c.data().subsample()).totalSteps();
+            return new TrainReference(model, batch, steps, threads, preset,
+                    Math.max(1, Math.round(total * c.logging().saveFreq())));
+        }
+    }
 
     private final int capacity, dim, chunk, repeats, chunks, fullChunks, clusters;
     private final long seed;
