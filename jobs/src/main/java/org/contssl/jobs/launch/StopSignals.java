@@ -18,12 +18,14 @@ import sun.misc.SignalHandler;
  * <p>The JVM's own handlers would run the shutdown hooks and exit 143 while the pipeline is mid-step, leaving
  * the job repository STARTED; replacing them for the duration of a launch is what lets Spring Batch record STOPPED.
  */
-final class StopSignals implements AutoCloseable {
+public final class StopSignals implements AutoCloseable {
 
     /** The exit code after an expired grace (the same as a completed stop: the run is restartable either way). */
     static final int GRACE_EXPIRED_EXIT = 7;
     private static final Logger log = LoggerFactory.getLogger(StopSignals.class);
     private static final String[] NAMES = {"TERM", "INT"};
+    /** Launches inside a launch (a sweep's cells): only the outermost starts without a pending request. */
+    private static int depth;
 
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
@@ -35,9 +37,15 @@ final class StopSignals implements AutoCloseable {
         this.graceSeconds = graceSeconds;
     }
 
-    /** Installs the handlers for the duration of a launch (closing restores the JVM's). */
-    static StopSignals install(long graceSeconds) {
-        StopRequest.clear();
+    /**
+     * Installs the handlers for the duration of a launch (closing restores the previous ones). The outermost launch
+     * forgets an earlier request; a nested one (a sweep's cell) keeps it, so a stop asked for between two cells is
+     * still seen by the sweep.
+     */
+    public static synchronized StopSignals install(long graceSeconds) {
+        if (depth++ == 0) {
+            StopRequest.clear();
+        }
         StopSignals s = new StopSignals(graceSeconds);
         for (String name : NAMES) {
             try {
@@ -83,6 +91,9 @@ final class StopSignals implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (StopSignals.class) {
+            depth--;
+        }
         Thread timer = watchdog;
         if (timer != null) {
             timer.interrupt(); // the stop finished in time

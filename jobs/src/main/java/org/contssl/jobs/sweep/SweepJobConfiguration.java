@@ -14,13 +14,17 @@ import org.contssl.steps.config.ConfigLoader;
 import org.contssl.steps.config.ResolvedConfig;
 import org.contssl.steps.failure.FailureReasonListener;
 import org.contssl.steps.workdir.Workdir;
+import org.contssl.steps.stop.StopRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -76,6 +80,10 @@ public class SweepJobConfiguration {
                                     @Value("#{stepExecutionContext['" + CELL_PRESET + "']}") String preset,
                                     @Value("#{stepExecutionContext['" + CELL_OVERRIDES + "']}") String overrides) {
         return (contribution, chunk) -> {
+            if (StopRequest.requested()) {
+                // a stop was asked for while an earlier cell ran or between cells: start no new one
+                return stopped(contribution, chunk, cell);
+            }
             ResolvedConfig config = ConfigLoader.load(preset.isEmpty() ? null : preset,
                     overrides.isEmpty() ? List.of() : Arrays.asList(overrides.split("\n")));
             // a thread of its own: the step's thread is inside the chunk's transaction scope, and a job repository
@@ -84,12 +92,26 @@ public class SweepJobConfiguration {
             Thread thread = new Thread(launch, "cell-" + cell);
             thread.start();
             Outcome outcome = launch.get();
+            if (outcome.kind() == Outcome.Kind.STOPPED) {
+                return stopped(contribution, chunk, cell);
+            }
             if (outcome.kind() != Outcome.Kind.COMPLETED && outcome.kind() != Outcome.Kind.ALREADY_COMPLETE) {
                 throw new IllegalStateException("cell " + cell + ": " + outcome.message());
             }
             contribution.incrementWriteCount(1);
             return RepeatStatus.FINISHED;
         };
+    }
+
+    /**
+     * Ends the cell's step STOPPED (Spring Batch's stop: the step is marked terminate-only and its status becomes
+     * STOPPED, and so do the partitioned step and the sweep), so that running the sweep again resumes this cell.
+     */
+    private static RepeatStatus stopped(StepContribution contribution, ChunkContext chunk, String cell) {
+        log.info("cell {}: stopped on request ({}); run the sweep again to continue", cell, StopRequest.reason());
+        contribution.setExitStatus(ExitStatus.STOPPED);
+        chunk.getStepContext().getStepExecution().setTerminateOnly();
+        return RepeatStatus.FINISHED;
     }
 
     /**

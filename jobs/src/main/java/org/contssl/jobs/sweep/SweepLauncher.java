@@ -5,9 +5,11 @@ import java.util.Optional;
 import org.contssl.jobs.config.JobsContext;
 import org.contssl.jobs.launch.Outcome;
 import org.contssl.jobs.launch.PipelineLauncher;
+import org.contssl.jobs.launch.StopSignals;
 import org.contssl.jobs.launch.WorkdirLock;
 import org.contssl.steps.config.ConfigLoader;
 import org.contssl.steps.failure.FailureReasonListener;
+import org.contssl.steps.stop.StopRequest;
 import org.contssl.steps.workdir.Workdir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +80,11 @@ public final class SweepLauncher {
                 }
                 // the sweep's own executions a lost database left UNKNOWN (its cells recover their own)
                 PipelineLauncher.recoverUnknown(repository, dir);
-                execution = operator.start(context.getBean("sweepJob", Job.class), params);
+                // SIGTERM/SIGINT stop the sweep as they stop a run (docs/failures.md): the cell in flight stops at
+                // its next safe point, no further cell starts, and running the sweep again continues
+                try (StopSignals signals = StopSignals.install(graceSeconds(grid))) {
+                    execution = operator.start(context.getBean("sweepJob", Job.class), params);
+                }
             }
             SweepSummary summary = SweepSummary.write(dir.root(), grid);
             String line = summary.completed() + "/" + grid.cells().size() + " cells COMPLETED; comparison: "
@@ -86,12 +92,22 @@ public final class SweepLauncher {
             if (execution.getStatus() == BatchStatus.COMPLETED) {
                 return new Outcome(Outcome.Kind.COMPLETED, "sweep COMPLETED, " + line);
             }
+            if (execution.getStatus() == BatchStatus.STOPPED) {
+                return new Outcome(Outcome.Kind.STOPPED, "sweep STOPPED on request (" + StopRequest.reason() + "), "
+                        + line + " (continue: run the same command again, or ./run.sh sweep --root " + dir.root()
+                        + ")");
+            }
             return new Outcome(Outcome.Kind.FAILED, "sweep " + execution.getStatus() + ", " + line
                     + firstReason(repository.getJobExecution(execution.getId())) + " (resume: ./run.sh sweep --root "
                     + dir.root() + ")");
         } catch (Exception e) {
             throw new IllegalStateException("sweep " + dir.root() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The cells' {@code environment.stop_grace_s} (the first cell's; a grid rarely varies it). */
+    private static long graceSeconds(SweepGrid grid) {
+        return ConfigLoader.load(grid.preset(), grid.cells().get(0).overrides()).config().environment().stopGraceS();
     }
 
     /** The one-line reason of the first cell that failed, for the sweep's own line. */
