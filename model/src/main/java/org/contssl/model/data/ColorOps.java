@@ -31,21 +31,12 @@ final class ColorOps {
     }
 
     private static boolean pickVector() {
-        if (Boolean.getBoolean("contssl.model.scalarColor")) {
-            return false;
-        }
-        try {
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                return false;
-            }
-            // Self-check on a small plane with grey, clipped and all-sector pixels: the vector kernels must
-            // reproduce the scalar bits, else the scalar ones run.
+        return VectorKernels.enabled("contssl.model.scalarColor", () -> {
+            // a small plane with grey, clipped and all-sector pixels
             int n = 67;
-            float[] a = new float[3 * n];
-            long s = 42;
-            for (int i = 0; i < a.length; i++) {
-                s = s * 6364136223846793005L + 1442695040888963407L;
-                a[i] = i % 7 == 0 ? a[Math.max(i - n, 0)] : (float) ((s >>> 40) / (double) (1L << 24) * 300 - 20);
+            float[] a = VectorKernels.plane(3 * n, 42, 300, -20);
+            for (int i = 0; i < a.length; i += 7) {
+                a[i] = a[Math.max(i - n, 0)];
             }
             float[] b = a.clone();
             brightnessScalar(a, 3, n, 1.3f);
@@ -58,15 +49,8 @@ final class ColorOps {
             VectorColorOps.hue(b, n, 0.37f);
             grayscaleScalar(a, n, 0);
             VectorColorOps.grayscale(b, n);
-            for (int i = 0; i < a.length; i++) {
-                if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (Throwable t) {
-            return false;
-        }
+            return VectorKernels.sameBits(a, b, a.length);
+        });
     }
 
     /** {@code adjust_brightness}: blend with black. */

@@ -21,35 +21,17 @@ final class GaussianBlur {
     }
 
     private static boolean pickVector() {
-        if (Boolean.getBoolean("contssl.model.scalarBlur")) {
-            return false;
-        }
-        try {
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                return false;
-            }
+        return VectorKernels.enabled("contssl.model.scalarBlur", () -> {
             int w = 37;
             int h = 29;
-            float[] a = new float[w * h];
-            long s = 7;
-            for (int i = 0; i < a.length; i++) {
-                s = s * 6364136223846793005L + 1442695040888963407L;
-                a[i] = (float) ((s >>> 40) / (double) (1L << 24) * 255);
-            }
+            float[] a = VectorKernels.plane(w * h, 7, 255, 0);
             float[] b = a.clone();
             double sigma = 1.7;
             float[] pad = new float[padLength(Math.max(w, h), sigma)];
             blur(a, 1, w, h, sigma, pad, new float[2 * w * h], false);
             blur(b, 1, w, h, sigma, pad, new float[2 * w * h], true);
-            for (int i = 0; i < a.length; i++) {
-                if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (Throwable t) {
-            return false;
-        }
+            return VectorKernels.sameBits(a, b, a.length);
+        });
     }
 
     /** Pillow's {@code _gaussian_blur_radius}: the fractional box radius that gives variance σ²/passes. */

@@ -30,13 +30,7 @@ final class Resampler {
     }
 
     private static boolean pickVector() {
-        if (Boolean.getBoolean("contssl.model.scalarResample")) {
-            return false;
-        }
-        try {
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                return false;
-            }
+        return VectorKernels.enabled("contssl.model.scalarResample", () -> {
             int len = 37;
             int n = 5;
             float[] tmp = new float[n * len];
@@ -51,15 +45,8 @@ final class Resampler {
             float[] b = new float[len];
             verticalRow(tmp, 0, len, w, 0, n, a, 0, len);
             VectorResample.row(tmp, 0, len, w, 0, n, b, 0, len);
-            for (int i = 0; i < len; i++) {
-                if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (Throwable t) {
-            return false;
-        }
+            return VectorKernels.sameBits(a, b, len);
+        });
     }
 
     /** Taps for one axis: output {@code o} reads inputs {@code first[o] .. first[o]+count[o]-1}. */

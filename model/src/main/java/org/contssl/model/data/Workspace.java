@@ -16,13 +16,7 @@ final class Workspace {
     static final boolean VECTORIZED = pickVector();
 
     private static boolean pickVector() {
-        if (Boolean.getBoolean("contssl.model.scalarNormalize")) {
-            return false;
-        }
-        try {
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                return false;
-            }
+        return VectorKernels.enabled("contssl.model.scalarNormalize", () -> {
             int size = 37;
             float[] img = new float[size];
             for (int i = 0; i < size; i++) {
@@ -41,9 +35,7 @@ final class Workspace {
                 }
             }
             return true;
-        } catch (Throwable t) {
-            return false;
-        }
+        });
     }
 
     final Resampler.Axis ax = new Resampler.Axis();
