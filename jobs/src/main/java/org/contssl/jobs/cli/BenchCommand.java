@@ -160,23 +160,8 @@ public class BenchCommand implements Runnable {
         @Option(names = "--seed", description = "Seed (default ${DEFAULT-VALUE}).")
         long seed = D.seed();
 
-        @Option(names = "--train-model", description = "Also time this backbone's SimSiam step at 224 px in the same"
-                + " run (resnet18, resnet50) and state MinRed's bookkeeping and index build as fractions of the"
-                + " training they serve (default: none).")
-        String trainModel;
-
-        @Option(names = "--train-batch", description = "Batch of the timed steps (default ${DEFAULT-VALUE}).")
-        int trainBatch = 4;
-
-        @Option(names = "--train-steps", description = "Timed steps after one warm-up (default ${DEFAULT-VALUE}).")
-        int trainSteps = 3;
-
-        @Option(names = "--train-threads", description = "Intra-op threads of the timed steps (default: the cores).")
-        Integer trainThreads;
-
-        @Option(names = "--interval-preset", description = "Preset whose checkpoint interval the index build is set"
-                + " against (default ${DEFAULT-VALUE}: MinRed, R = 4, a checkpoint every twentieth of the stream).")
-        String intervalPreset = "sec6-minred-x4-quarter";
+        @picocli.CommandLine.Mixin
+        BufferTrainOptions train = new BufferTrainOptions();
 
         @Override
         boolean indentedJsonInTextMode() {
@@ -185,12 +170,8 @@ public class BenchCommand implements Runnable {
 
         @Override
         BenchReport measure(PrintStream progress) throws Exception {
-            BufferBenchmark.TrainReference train = trainModel == null ? null
-                    : BufferBenchmark.TrainReference.of(trainModel, trainBatch, trainSteps,
-                            trainThreads == null ? Runtime.getRuntime().availableProcessors() : trainThreads,
-                            intervalPreset);
             return BufferBenchmark.run(new BufferBenchmark.Options(capacity, dim, chunk, repeats, chunks, fullChunks,
-                    clusters, dir, seed, train), progress);
+                    clusters, dir, seed, train.reference()), progress);
         }
     }
 
