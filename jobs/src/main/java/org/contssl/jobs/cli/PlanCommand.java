@@ -47,8 +47,8 @@ public class PlanCommand implements Callable<Integer> {
             description = "Largest batch to time (larger batches are scaled linearly); default ${DEFAULT-VALUE}.")
     int timingBatch;
 
-    @Option(names = "--reproduce", paramLabel = "BUDGET", description = "Plan a `reproduce` budget (quick, full)"
-            + " instead: every cell's steps and the whole sweep's estimated wall time.")
+    @Option(names = "--reproduce", paramLabel = "BUDGET", description = "Plan a `reproduce` budget (quick, full,"
+            + " full-references) instead: every cell's steps and the whole sweep's estimated wall time.")
     String reproduce;
 
     @Option(names = "--seeds", description = "With --reproduce: seeds per setting (default: the budget's).")

@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 public class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--budget", defaultValue = "quick", description = "quick (mechanisms only; 16 cells with 2 seeds,"
-            + " 67 min measured on 2 heavily shared cores) or full (the setting meant to resolve findings 1 and 2;"
-            + " `plan --reproduce full` states its time).")
+            + " 16 min measured on 2 cores), full (the regime search's pick for findings 1 and 2; 18 cells with 3"
+            + " seeds) or full-references (full plus 20 epochs and the decorrelated stream); `plan --reproduce"
+            + " BUDGET` states the time.")
     String budget;
 
     @Option(names = "--seeds", description = "Seeds per setting: environment.seed = 0..N-1 (default: the budget's).")
