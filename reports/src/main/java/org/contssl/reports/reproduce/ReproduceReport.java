@@ -61,7 +61,8 @@ public final class ReproduceReport {
         if (budget.mechanismsOnly()) {
             md.append("**This budget shows the mechanisms only** (what each buffer keeps, MinRed's health): it trains"
                     + " too little for accuracy differences to be resolved, so its verdicts are expected to be *not"
-                    + " resolved*; `--budget full` is the setting meant to resolve them (docs/reproducing.md).\n\n");
+                    + " resolved*; `--budget full` is the setting that resolved findings 1 and 2 on two cores"
+                    + " (docs/reproducing.md, experiment log).\n\n");
         }
         md.append(String.format(Locale.ROOT, "%d of %d cells completed; seeds per setting: %d. Statistics: Welch's"
                 + " unequal-variance t-test, two-sided, α = %.2f, with the 95 %% interval of the difference; a"
